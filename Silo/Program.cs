@@ -1,0 +1,15 @@
+using System.ComponentModel.DataAnnotations;
+using Galaxy.Silo;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+var builder = Host.CreateApplicationBuilder(args);
+
+var cluster = builder.Configuration.GetSection(GalaxyClusterOptions.Section).Get<GalaxyClusterOptions>() ?? new();
+Validator.ValidateObject(cluster, new ValidationContext(cluster), validateAllProperties: true);
+
+builder.UseOrleans(silo => silo
+    .UseGalaxyEndpoints(cluster)
+    .UseGalaxy(builder.Configuration));
+
+await builder.Build().RunAsync();

@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace Galaxy.Bench;
+
+/// <summary>
+/// Collects one benchmark's figures, prints each as a machine-readable <c>RESULT {json}</c> line the moment it is
+/// measured, and a summary table at the end.
+/// </summary>
+public sealed class BenchReport(string benchmark)
+{
+    private readonly List<(string Name, double Value, string Unit, string Note)> _figures = [];
+
+    public void Record(string name, double value, string unit, string note = "")
+    {
+        _figures.Add((name, value, unit, note));
+        var line = JsonSerializer.Serialize(new { name, value = Math.Round(value, 6), unit });
+        Console.Out.WriteLine($"RESULT {line}");
+        Console.Out.Flush();
+    }
+
+    public void PrintSummary()
+    {
+        var table = new Table().Title($"[bold]galaxy bench {benchmark}[/]").AddColumns("figure", "value", "unit", "note");
+        foreach (var (name, value, unit, note) in _figures)
+        {
+            table.AddRow(
+                Markup.Escape(name),
+                value.ToString(value >= 100 ? "N0" : "G4", CultureInfo.InvariantCulture),
+                Markup.Escape(unit),
+                Markup.Escape(note));
+        }
+
+        AnsiConsole.Write(table);
+    }
+}
+
+/// <summary>One benchmark that <c>./galaxy bench NAME</c> can run.</summary>
+public interface IBenchmark
+{
+    string Name { get; }
+
+    string Description { get; }
+
+    Task RunAsync(BenchReport report, IReadOnlyList<string> args, CancellationToken cancellationToken);
+}
