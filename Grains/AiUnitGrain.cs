@@ -20,7 +20,7 @@ public sealed class AiUnitGrain(
         if (Exists && !state.RecordExists)
         {
             state.State = NewUnit(UnitId, _topology, clock.GetUtcNow());
-            await state.WriteStateAsync(cancellationToken);
+            await state.PersistAsync(cancellationToken);
         }
     }
 

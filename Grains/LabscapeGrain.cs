@@ -26,7 +26,7 @@ public sealed class LabscapeGrain(
                 CreatedAt = now,
                 UpdatedAt = now,
             };
-            await state.WriteStateAsync(cancellationToken);
+            await state.PersistAsync(cancellationToken);
         }
     }
 

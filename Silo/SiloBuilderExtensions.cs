@@ -1,4 +1,5 @@
 using Galaxy.Grains;
+using Galaxy.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -64,13 +65,4 @@ public static class SiloBuilderExtensions
 
         return silo;
     }
-
-    /// <summary>
-    /// <c>ConnectionStrings:Galaxy</c>, or the <c>GALAXY_CONNECTION_STRING</c> variable that <c>./galaxy</c> exports.
-    /// </summary>
-    public static string GetGalaxyConnectionString(this IConfiguration configuration) =>
-        configuration.GetConnectionString("Galaxy")
-        ?? configuration["GALAXY_CONNECTION_STRING"]
-        ?? throw new InvalidOperationException(
-            "No PostgreSQL connection string: set ConnectionStrings:Galaxy or GALAXY_CONNECTION_STRING (./galaxy up does).");
 }

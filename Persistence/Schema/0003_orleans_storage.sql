@@ -1,4 +1,5 @@
 -- Grain state (Microsoft.Orleans.Persistence.AdoNet and Galaxy's group-commit provider share this table).
+-- Orleans 10's provider writes every serializer's output to PayloadBinary; the JSON and XML columns stay for its reads.
 -- The providers key a row by the grain's id and the *state name* (GrainTypeString), not by grain class: every grain type
 -- must therefore use its own state name, or two types with the same integer key would share a row.
 CREATE TABLE IF NOT EXISTS OrleansStorage
@@ -28,7 +29,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS UX_OrleansStorage_Key ON OrleansStorage
 CREATE OR REPLACE FUNCTION galaxy_storage_write(
     p_grain_id_hash integer, p_grain_id_n0 bigint, p_grain_id_n1 bigint, p_grain_type_hash integer,
     p_grain_type varchar, p_grain_id_extension varchar, p_service_id varchar, p_expected_version integer,
-    p_payload_binary bytea, p_payload_json text, p_payload_xml xml)
+    p_payload_binary bytea)
     RETURNS TABLE (NewGrainStateVersion integer) LANGUAGE plpgsql AS
 $$
 DECLARE
@@ -37,17 +38,16 @@ BEGIN
     IF p_expected_version IS NULL THEN
         INSERT INTO OrleansStorage AS s
             (GrainIdHash, GrainIdN0, GrainIdN1, GrainTypeHash, GrainTypeString, GrainIdExtensionString, ServiceId,
-             PayloadBinary, PayloadJson, PayloadXml, ModifiedOn, Version)
+             PayloadBinary, ModifiedOn, Version)
         VALUES
             (p_grain_id_hash, p_grain_id_n0, p_grain_id_n1, p_grain_type_hash, p_grain_type, p_grain_id_extension,
-             p_service_id, p_payload_binary, p_payload_json, p_payload_xml, now(), 1)
+             p_service_id, p_payload_binary, now(), 1)
         ON CONFLICT (ServiceId, GrainTypeString, GrainIdN0, GrainIdN1, (COALESCE(GrainIdExtensionString, '')))
             DO NOTHING
         RETURNING s.Version INTO v_new_version;
     ELSE
         UPDATE OrleansStorage s
-        SET PayloadBinary = p_payload_binary, PayloadJson = p_payload_json, PayloadXml = p_payload_xml,
-            ModifiedOn = now(), Version = s.Version + 1
+        SET PayloadBinary = p_payload_binary, ModifiedOn = now(), Version = s.Version + 1
         WHERE s.ServiceId = p_service_id AND s.GrainTypeString = p_grain_type
           AND s.GrainIdN0 = p_grain_id_n0 AND s.GrainIdN1 = p_grain_id_n1
           AND COALESCE(s.GrainIdExtensionString, '') = COALESCE(p_grain_id_extension, '')
@@ -61,8 +61,7 @@ $$;
 INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES
 ('WriteToStorageKey',
  'SELECT NewGrainStateVersion FROM galaxy_storage_write(@GrainIdHash, @GrainIdN0, @GrainIdN1, @GrainTypeHash,
-      @GrainTypeString, @GrainIdExtensionString, @ServiceId, @GrainStateVersion, @PayloadBinary, @PayloadJson,
-      CAST(@PayloadXml AS xml));'),
+      @GrainTypeString, @GrainIdExtensionString, @ServiceId, @GrainStateVersion, @PayloadBinary);'),
 ('ReadFromStorageKey',
  'SELECT PayloadBinary, PayloadXml, PayloadJson, now() AS ModifiedOn, Version
   FROM OrleansStorage

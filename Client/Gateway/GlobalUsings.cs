@@ -1,0 +1,3 @@
+global using Galaxy.Grains;
+global using Microsoft.AspNetCore.Http.HttpResults;
+global using Orleans;

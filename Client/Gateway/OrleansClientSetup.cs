@@ -1,0 +1,59 @@
+using Galaxy.Persistence;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Hosting;
+
+namespace Galaxy.Gateway;
+
+internal static class OrleansClientSetup
+{
+    /// <summary>
+    /// The gateway as an Orleans client that finds silos through the ADO.NET membership table. Options are read
+    /// lazily from configuration so that test hosts can override them.
+    /// </summary>
+    public static WebApplicationBuilder AddGalaxyClusterClient(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<GatewayClusterOptions>()
+            .Bind(builder.Configuration.GetSection(GatewayClusterOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.UseOrleansClient(client =>
+        {
+            client.UseAdoNetClustering((OptionsBuilder<AdoNetClusteringClientOptions> options) => options
+                .Configure<IConfiguration>((clustering, configuration) =>
+                {
+                    clustering.Invariant = "Npgsql";
+                    clustering.ConnectionString = configuration.GetGalaxyConnectionString();
+                }));
+            client.UseConnectionRetryFilter<StartupConnectionRetryFilter>();
+        });
+
+        builder.Services.AddOptions<ClusterOptions>()
+            .Configure<IOptions<GatewayClusterOptions>>((options, cluster) =>
+            {
+                options.ClusterId = cluster.Value.ClusterId;
+                options.ServiceId = cluster.Value.ServiceId;
+            });
+        return builder;
+    }
+
+    /// <summary>Silos and the gateway start together: keep trying for a while instead of failing the first time.</summary>
+    private sealed class StartupConnectionRetryFilter(IOptions<GatewayClusterOptions> options, ILogger<StartupConnectionRetryFilter> logger)
+        : IClientConnectionRetryFilter
+    {
+        private readonly DateTime _giveUpAt = DateTime.UtcNow.AddSeconds(options.Value.ConnectRetrySeconds);
+
+        public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
+        {
+            if (DateTime.UtcNow >= _giveUpAt)
+            {
+                return false;
+            }
+
+            logger.LogInformation("No silo reachable yet ({Reason}); retrying.", exception.Message);
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            return true;
+        }
+    }
+}

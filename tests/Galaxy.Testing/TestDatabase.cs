@@ -1,0 +1,66 @@
+using Galaxy.Persistence;
+using Npgsql;
+using Xunit;
+
+namespace Galaxy.Testing;
+
+/// <summary>
+/// A fresh PostgreSQL database with Galaxy's schema, created on the server that <c>./galaxy test</c> provisions and
+/// names in <c>GALAXY_CONNECTION_STRING</c>, and dropped afterwards. Use it as an xunit class or collection fixture.
+/// </summary>
+public sealed class TestDatabase : IAsyncLifetime
+{
+    private readonly string _serverConnectionString = FindServerConnectionString();
+
+    public string Name { get; } = $"galaxy_test_{Guid.NewGuid():N}";
+
+    /// <summary>The connection string of the fresh database.</summary>
+    public string ConnectionString => new NpgsqlConnectionStringBuilder(_serverConnectionString) { Database = Name }.ConnectionString;
+
+    public async Task InitializeAsync()
+    {
+        await ExecuteOnServerAsync($"CREATE DATABASE \"{Name}\"");
+        await new SchemaMigrator().ApplyAsync(ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+    }
+
+    public async Task<T?> ScalarAsync<T>(string sql, params object[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        var value = await command.ExecuteScalarAsync();
+        return value is null or DBNull ? default : (T)value;
+    }
+
+    private async Task ExecuteOnServerAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(
+            new NpgsqlConnectionStringBuilder(_serverConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static string FindServerConnectionString()
+    {
+        var fromEnvironment = Environment.GetEnvironmentVariable(GalaxyConnection.EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(fromEnvironment))
+        {
+            return fromEnvironment;
+        }
+
+        throw new InvalidOperationException(
+            $"{GalaxyConnection.EnvironmentVariable} is not set: run the tests with ./galaxy test, or export it (./galaxy db url prints it).");
+    }
+}
