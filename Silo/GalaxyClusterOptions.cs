@@ -13,7 +13,7 @@ public sealed class GalaxyClusterOptions
     [Required]
     public string ServiceId { get; set; } = "galaxy";
 
-    /// <summary>The address other silos and clients reach this silo on.</summary>
+    /// <summary>The address (or host name) other silos and clients reach this silo on.</summary>
     [Required]
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 

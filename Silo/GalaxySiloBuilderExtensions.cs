@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Galaxy.Grains;
 using Galaxy.Persistence;
 using Microsoft.Extensions.Configuration;
@@ -8,7 +10,7 @@ using Orleans.Storage;
 
 namespace Galaxy.Silo;
 
-public static class SiloBuilderExtensions
+public static class GalaxySiloBuilderExtensions
 {
     /// <summary>The ADO.NET provider name for PostgreSQL through Npgsql.</summary>
     public const string NpgsqlInvariant = "Npgsql";
@@ -56,8 +58,7 @@ public static class SiloBuilderExtensions
             options.ClusterId = cluster.ClusterId;
             options.ServiceId = cluster.ServiceId;
         });
-        silo.ConfigureEndpoints(
-            System.Net.IPAddress.Parse(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+        silo.ConfigureEndpoints(ResolveAdvertisedAddress(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
         if (!string.IsNullOrWhiteSpace(cluster.SiloName))
         {
             silo.Configure<SiloOptions>(options => options.SiloName = cluster.SiloName);
@@ -65,4 +66,10 @@ public static class SiloBuilderExtensions
 
         return silo;
     }
+
+    // An address, or a host name (a container's service name) resolved once at start.
+    private static IPAddress ResolveAdvertisedAddress(string addressOrHost) =>
+        IPAddress.TryParse(addressOrHost, out var address)
+            ? address
+            : Dns.GetHostAddresses(addressOrHost).First(candidate => candidate.AddressFamily == AddressFamily.InterNetwork);
 }
