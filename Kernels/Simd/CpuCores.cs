@@ -1,0 +1,25 @@
+namespace Galaxy.Kernels.Simd;
+
+/// <summary>
+/// Spreads a batch over the cores in contiguous chunks, one per core, so each core streams its own stretch of the
+/// table. Small batches run inline on the caller's thread: a parallel loop costs microseconds, more than they do.
+/// </summary>
+internal sealed class CpuCores(int threads)
+{
+    public int Threads { get; } = threads;
+
+    /// <summary>Runs <paramref name="body"/>(start, end) over chunks of [0, count) of at least <paramref name="minPerChunk"/> items.</summary>
+    public void For(int count, int minPerChunk, Action<int, int> body)
+    {
+        var chunks = Math.Clamp(count / Math.Max(1, minPerChunk), 1, Threads);
+        if (chunks == 1)
+        {
+            body(0, count);
+            return;
+        }
+
+        Parallel.For(0, chunks, chunk => body(Boundary(count, chunks, chunk), Boundary(count, chunks, chunk + 1)));
+    }
+
+    private static int Boundary(int count, int chunks, int chunk) => (int)((long)count * chunk / chunks);
+}
