@@ -20,6 +20,9 @@ public sealed class BenchReport(string benchmark)
         Console.Out.Flush();
     }
 
+    /// <summary>A figure recorded earlier in this run, for ratios between phases.</summary>
+    public double Value(string name) => _figures.Last(figure => figure.Name == name).Value;
+
     public void PrintSummary()
     {
         var table = new Table().Title($"[bold]galaxy bench {benchmark}[/]").AddColumns("figure", "value", "unit", "note");
