@@ -1,10 +1,47 @@
 namespace Galaxy.Grains;
 
-/// <summary>One AI unit, addressed by its integer id <c>0 … L·U-1</c>.</summary>
+/// <summary>
+/// One AI unit, addressed by its integer id <c>0 … L·U-1</c>. Its requests run on its labscape's batched kernels;
+/// a unit's requests take effect in the order they arrive (predicts may overlap one another, never a learn).
+/// Arrays passed in or returned are <see cref="ImmutableAttribute">immutable</see>: neither side changes them after
+/// the call, which spares in-silo calls a defensive copy.
+/// </summary>
 [Alias("galaxy.IAiUnitGrain")]
 public interface IAiUnitGrain : IGrainWithIntegerKey
 {
     /// <summary>The unit's persisted state (also what the Orleans dashboard's grain-state view shows).</summary>
     [Alias("GetState")]
     Task<UnitState> GetState();
+
+    /// <summary>The model's K outputs for one input of D values.</summary>
+    /// <param name="input">D finite values.</param>
+    /// <param name="timeout">Fail with <see cref="RequestTimedOutException"/> rather than launch after this long.</param>
+    [Alias("Predict"), ReadOnly]
+    [return: Immutable]
+    Task<float[]> Predict([Immutable] float[] input, TimeSpan? timeout = null);
+
+    /// <summary>
+    /// One SGD step toward <paramref name="target"/>, acknowledged only once the new parameters are persisted.
+    /// </summary>
+    [Alias("Learn")]
+    Task<LearnReceipt> Learn([Immutable] float[] input, [Immutable] float[] target, TimeSpan? timeout = null);
+
+    /// <summary>Writes the unit's state now, counters that ride with the next write included.</summary>
+    [Alias("Checkpoint")]
+    Task Checkpoint();
+
+    /// <summary>Back to the unit's initial, id-seeded weights; counters are kept.</summary>
+    [Alias("Reset")]
+    Task<UnitState> Reset();
 }
+
+/// <summary>What a learn request did.</summary>
+/// <param name="Applied">False when the step was refused because it would have made a parameter non-finite.</param>
+/// <param name="Loss">The loss before the step (NaN when refused).</param>
+/// <param name="Revision">The unit's parameter revision after the request.</param>
+[GenerateSerializer, Immutable, Alias("galaxy.learn-receipt")]
+public sealed record LearnReceipt(
+    [property: Id(0)] bool Applied,
+    [property: Id(1)] float Loss,
+    [property: Id(2)] long Revision,
+    [property: Id(3)] long Learns);

@@ -1,9 +1,23 @@
 namespace Galaxy.Grains;
 
-/// <summary>The galaxy-wide entry point (key 0): what clients ask before they address units.</summary>
+/// <summary>The galaxy-wide entry point (key 0): what clients ask before they address units, and the tick.</summary>
 [Alias("galaxy.IGalaxyGrain")]
 public interface IGalaxyGrain : IGrainWithIntegerKey
 {
     [Alias("GetTopology")]
     Task<GalaxyTopology> GetTopology();
+
+    /// <summary>One forward pass for every unit of every labscape, all on the same input, the labscapes in parallel.</summary>
+    [Alias("Tick")]
+    Task<GalaxyTickSummary> Tick([Immutable] float[] input);
 }
+
+/// <summary>What a galaxy tick did: units computed, wall time, and the labscapes' kernel time (sum and slowest).</summary>
+[GenerateSerializer, Immutable, Alias("galaxy.galaxy-tick-summary")]
+public sealed record GalaxyTickSummary(
+    [property: Id(0)] long Units,
+    [property: Id(1)] int Labscapes,
+    [property: Id(2)] double WallMilliseconds,
+    [property: Id(3)] double KernelMillisecondsTotal,
+    [property: Id(4)] double KernelMillisecondsMax,
+    [property: Id(5)] double OutputSum);

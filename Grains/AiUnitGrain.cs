@@ -1,50 +1,170 @@
+using Galaxy.Grains.Placement;
+
 namespace Galaxy.Grains;
 
 /// <summary>
-/// One AI unit. On its first activation a unit is seeded with deterministic weights drawn from its id and persisted at
-/// once, so every unit that ever answered has a row.
+/// One AI unit: the owner of its durable parameters, which its labscape computes with (see
+/// <see cref="ILabscapeGrain"/> for the protocol that keeps the two in step). Seeded with deterministic weights from
+/// its id and persisted on first activation. Lives on its labscape's silo.
 /// </summary>
+[ColocatedWithLabscape]
 public sealed class AiUnitGrain(
     [PersistentState(UnitState.StateName, GrainStorage.Galaxy)] IPersistentState<UnitState> state,
     IOptions<GalaxyTopologyOptions> topologyOptions,
+    IOptions<LearningOptions> learningOptions,
     TimeProvider clock) : Grain, IAiUnitGrain
 {
     private readonly GalaxyTopology _topology = topologyOptions.Value.ToTopology();
+    private readonly LearnSpec _learnSpec = learningOptions.Value.ToSpec();
+
+    // Counters that change without a parameter change ride along with the next write rather than cost one each.
+    private long _unsavedPredictions;
+    private long _unsavedRejections;
 
     private long UnitId => this.GetPrimaryKeyLong();
 
     private bool Exists => _topology.ContainsUnit(UnitId);
 
+    private ILabscapeGrain Labscape => GrainFactory.GetGrain<ILabscapeGrain>(_topology.LabscapeOf(UnitId));
+
+    private int Slot => _topology.SlotOf(UnitId);
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (Exists && !state.RecordExists)
         {
-            state.State = NewUnit(UnitId, _topology, clock.GetUtcNow());
+            state.State = Seeds.Unit(UnitId, _topology, clock.GetUtcNow());
             await state.PersistAsync(cancellationToken);
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (Exists && (_unsavedPredictions > 0 || _unsavedRejections > 0))
+        {
+            await SaveAsync(state.State, cancellationToken);
         }
     }
 
     public Task<UnitState> GetState()
     {
         EnsureExists();
-        return Task.FromResult(state.State);
+        return Task.FromResult(WithUnsavedCounters(state.State));
     }
 
-    internal static UnitState NewUnit(long unitId, GalaxyTopology topology, DateTimeOffset now)
+    public async Task<float[]> Predict(float[] input, TimeSpan? timeout = null)
     {
-        var shape = topology.Architecture;
-        var parameters = new float[shape.ParameterCount];
-        new MlpArchitecture(shape.Inputs, shape.Hidden, shape.Outputs).InitializeParameters(unitId, parameters);
-        return new UnitState
+        EnsureExists();
+        UnitInput.EnsureValid(input, _topology.Architecture.Inputs, "input");
+        UnitInput.EnsureValidTimeout(timeout);
+
+        var reply = await Labscape.Predict(Slot, state.State.Revision, input, timeout);
+        if (reply.Status == SlotStatus.Stale)
         {
-            UnitId = unitId,
-            LabscapeId = topology.LabscapeOf(unitId),
-            Architecture = shape,
-            Parameters = parameters,
-            ModelVersion = "initial",
-            CreatedAt = now,
-            UpdatedAt = now,
+            reply = await ReloadThen(() => Labscape.Predict(Slot, state.State.Revision, input, timeout));
+        }
+
+        _unsavedPredictions++;
+        return reply.Value!;
+    }
+
+    public async Task<LearnReceipt> Learn(float[] input, float[] target, TimeSpan? timeout = null)
+    {
+        EnsureExists();
+        UnitInput.EnsureValid(input, _topology.Architecture.Inputs, "input");
+        UnitInput.EnsureValidTarget(target, _topology.Architecture, _learnSpec.Loss);
+        UnitInput.EnsureValidTimeout(timeout);
+
+        var current = state.State;
+        var reply = await Labscape.Learn(Slot, current.Revision, input, target, _learnSpec, timeout);
+        if (reply.Status == SlotStatus.Stale)
+        {
+            reply = await ReloadThen(() => Labscape.Learn(Slot, current.Revision, input, target, _learnSpec, timeout));
+        }
+
+        var learned = reply.Value!;
+        if (!learned.Applied)
+        {
+            _unsavedRejections++;
+            return new LearnReceipt(false, learned.Loss, current.Revision, current.Learns);
+        }
+
+        var next = current with
+        {
+            Parameters = learned.Parameters,
+            Revision = current.Revision + 1,
+            Learns = current.Learns + 1,
+            UpdatedAt = clock.GetUtcNow(),
         };
+        try
+        {
+            await SaveAsync(next);
+        }
+        catch (StateNotPersistedException)
+        {
+            // Not acknowledged, so not kept: put the durable parameters back before anyone computes with the new ones.
+            await Labscape.Load(Slot, current.Revision, current.Parameters);
+            throw;
+        }
+
+        return new LearnReceipt(true, learned.Loss, next.Revision, next.Learns);
+    }
+
+    public Task Checkpoint()
+    {
+        EnsureExists();
+        return SaveAsync(state.State);
+    }
+
+    public async Task<UnitState> Reset()
+    {
+        EnsureExists();
+        var current = state.State;
+        var seeded = Seeds.Unit(UnitId, _topology, clock.GetUtcNow());
+        var next = current with
+        {
+            Parameters = seeded.Parameters,
+            ModelVersion = seeded.ModelVersion,
+            Revision = current.Revision + 1,
+            UpdatedAt = seeded.UpdatedAt,
+        };
+        await SaveAsync(next);
+        await Labscape.Load(Slot, next.Revision, next.Parameters);
+        return state.State;
+    }
+
+    /// <summary>Persists <paramref name="next"/> with the unsaved counters; on failure the state stays as it was.</summary>
+    private async Task SaveAsync(UnitState next, CancellationToken cancellationToken = default)
+    {
+        var previous = state.State;
+        state.State = WithUnsavedCounters(next);
+        try
+        {
+            await state.PersistAsync(cancellationToken);
+        }
+        catch
+        {
+            state.State = previous;
+            throw;
+        }
+
+        _unsavedPredictions = 0;
+        _unsavedRejections = 0;
+    }
+
+    private UnitState WithUnsavedCounters(UnitState unit) => unit with
+    {
+        Predictions = unit.Predictions + _unsavedPredictions,
+        RejectedSteps = unit.RejectedSteps + _unsavedRejections,
+    };
+
+    private async Task<SlotReply<T>> ReloadThen<T>(Func<Task<SlotReply<T>>> request)
+    {
+        await Labscape.Load(Slot, state.State.Revision, state.State.Parameters);
+        var reply = await request();
+        return reply.Status == SlotStatus.Done
+            ? reply
+            : throw new InvalidOperationException($"Unit {UnitId}'s slot went stale again right after it was loaded.");
     }
 
     private void EnsureExists()

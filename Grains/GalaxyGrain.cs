@@ -1,8 +1,27 @@
+using System.Diagnostics;
+
 namespace Galaxy.Grains;
 
 /// <summary>The galaxy-wide entry point: answers from the silo's configuration, so it is stateless.</summary>
 [StatelessWorker]
 public sealed class GalaxyGrain(IOptions<GalaxyTopologyOptions> topologyOptions) : Grain, IGalaxyGrain
 {
-    public Task<GalaxyTopology> GetTopology() => Task.FromResult(topologyOptions.Value.ToTopology());
+    private readonly GalaxyTopology _topology = topologyOptions.Value.ToTopology();
+
+    public Task<GalaxyTopology> GetTopology() => Task.FromResult(_topology);
+
+    public async Task<GalaxyTickSummary> Tick(float[] input)
+    {
+        UnitInput.EnsureValid(input, _topology.Architecture.Inputs, "input");
+        var started = Stopwatch.GetTimestamp();
+        var labscapes = await Task.WhenAll(Enumerable.Range(0, _topology.Labscapes)
+            .Select(id => GrainFactory.GetGrain<ILabscapeGrain>(id).Tick(input)));
+        return new GalaxyTickSummary(
+            labscapes.Sum(l => (long)l.Units),
+            labscapes.Length,
+            Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            labscapes.Sum(l => l.KernelMilliseconds),
+            labscapes.Max(l => l.KernelMilliseconds),
+            labscapes.Sum(l => l.OutputSum));
+    }
 }

@@ -1,6 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 using Galaxy.Grains;
+using Galaxy.Grains.Placement;
+using Galaxy.Kernels;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Dashboard;
 using Galaxy.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,9 +20,13 @@ public static class GalaxySiloBuilderExtensions
     /// <summary>The ADO.NET provider name for PostgreSQL through Npgsql.</summary>
     public const string NpgsqlInvariant = "Npgsql";
 
+    /// <summary>Which grain storage provider keeps unit and labscape state (<see cref="GalaxyStorageProvider"/>).</summary>
+    public const string StorageProviderKey = "Galaxy:Storage:Provider";
+
     /// <summary>
     /// Everything a Galaxy silo needs apart from its endpoints and cluster identity: ADO.NET clustering and grain
-    /// storage on PostgreSQL (state in the Orleans binary format), the schema applied at start, and the topology.
+    /// storage on PostgreSQL (group commit by default, or the stock ADO.NET provider; state in the Orleans binary
+    /// format either way, in the same rows), the schema applied at start, the topology, the compute backend.
     /// </summary>
     public static ISiloBuilder UseGalaxy(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -28,16 +37,24 @@ public static class GalaxySiloBuilderExtensions
             options.Invariant = NpgsqlInvariant;
             options.ConnectionString = connectionString;
         });
-        silo.AddAdoNetGrainStorage(GrainStorage.Galaxy, options =>
+        var provider = configuration.GetValue(StorageProviderKey, GalaxyStorageProvider.GroupCommit);
+        if (provider == GalaxyStorageProvider.GroupCommit)
         {
-            options.Invariant = NpgsqlInvariant;
-            options.ConnectionString = connectionString;
-        });
+            silo.AddGalaxyGroupCommitStorage(GrainStorage.Galaxy, connectionString, configuration);
+        }
+        else
+        {
+            silo.AddAdoNetGrainStorage(GrainStorage.Galaxy, options =>
+            {
+                options.Invariant = NpgsqlInvariant;
+                options.ConnectionString = connectionString;
+            });
 
-        // Orleans's binary serializer instead of the default JSON: no $type names, less than half the bytes.
-        silo.Services.AddOptions<AdoNetGrainStorageOptions>(GrainStorage.Galaxy)
-            .Configure<IServiceProvider>((options, services) =>
-                options.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(services));
+            // Orleans's binary serializer instead of the default JSON: no $type names, less than half the bytes.
+            silo.Services.AddOptions<AdoNetGrainStorageOptions>(GrainStorage.Galaxy)
+                .Configure<IServiceProvider>((options, services) =>
+                    options.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(services));
+        }
 
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services =>
             new SchemaMigrationParticipant(connectionString, services.GetRequiredService<ILogger<Persistence.SchemaMigrator>>()));
@@ -47,6 +64,45 @@ public static class GalaxySiloBuilderExtensions
             .Bind(configuration.GetSection(GalaxyTopologyOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        silo.Services.AddOptions<BatchingOptions>()
+            .Bind(configuration.GetSection(BatchingOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        silo.Services.AddOptions<LearningOptions>()
+            .Bind(configuration.GetSection(LearningOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        silo.UseGalaxyCompute(configuration);
+        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        silo.Services.AddSingleton(services => ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(services));
+        silo.Services.AddSingleton<IUnitStateSource, PostgresUnitStateSource>();
+        silo.Services.AddPlacementDirector<SpreadOverSilosPlacement, LabscapeSiloDirector>();
+        silo.Services.AddPlacementDirector<ColocatedWithLabscapePlacement, LabscapeSiloDirector>();
+
+        // A galaxy is meant to stay fully active: idle units are kept for hours, not Orleans's default minutes, and
+        // when memory runs short the silo sheds the least recently used activations rather than fail.
+        silo.Services.Configure<GrainCollectionOptions>(options =>
+        {
+            options.CollectionAge = TimeSpan.FromHours(2);
+            options.EnableActivationSheddingOnMemoryPressure = true;
+            options.MemoryUsageLimitPercentage = 90;
+            options.MemoryUsageTargetPercentage = 80;
+        });
+        silo.Services.Configure<GrainCollectionOptions>(configuration.GetSection("Galaxy:Collection"));
+
+        // The silo half of the Orleans dashboard: it gathers the grain statistics the gateway's /dashboard shows.
+        silo.AddDashboard();
+        return silo;
+    }
+
+    /// <summary>The process's one compute backend (CUDA, OpenCL or SIMD), chosen from <c>Galaxy:Compute</c> and logged.</summary>
+    public static ISiloBuilder UseGalaxyCompute(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        silo.Services.AddOptions<ComputeOptions>().Bind(configuration.GetSection(ComputeOptions.SectionName));
+        silo.Services.AddSingleton(services => ComputeBackends.Create(
+            services.GetRequiredService<IOptions<ComputeOptions>>().Value,
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ComputeBackends))));
         return silo;
     }
 
@@ -72,4 +128,14 @@ public static class GalaxySiloBuilderExtensions
         IPAddress.TryParse(addressOrHost, out var address)
             ? address
             : Dns.GetHostAddresses(addressOrHost).First(candidate => candidate.AddressFamily == AddressFamily.InterNetwork);
+}
+
+/// <summary>The grain storage behind unit and labscape state; both read and write the same rows.</summary>
+public enum GalaxyStorageProvider
+{
+    /// <summary>Galaxy's provider: concurrent writes share one transaction (see <c>Persistence/GroupCommit</c>).</summary>
+    GroupCommit,
+
+    /// <summary>Microsoft.Orleans.Persistence.AdoNet: one transaction per write.</summary>
+    AdoNet,
 }

@@ -13,3 +13,6 @@ builder.UseOrleans(silo => silo
     .UseGalaxy(builder.Configuration));
 
 await builder.Build().RunAsync();
+
+/// <summary>The silo's entry point; internal so that it never clashes with the gateway's in a project that sees both.</summary>
+internal sealed partial class Program;

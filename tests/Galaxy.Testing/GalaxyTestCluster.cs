@@ -27,13 +27,16 @@ public sealed class GalaxyTestCluster : IAsyncLifetime
     /// <summary>How many silos the cluster starts with.</summary>
     public int InitialSilos { get; init; } = 2;
 
+    /// <summary>Configuration beyond the database and topology, e.g. <c>Galaxy:Batching:MaxQueueLength</c>.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
         var builder = new TestClusterBuilder((short)InitialSilos);
         builder.Options.UseTestClusterMembership = false;
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
-        builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>(Settings)
         {
             ["ConnectionStrings:Galaxy"] = Database.ConnectionString,
             ["Galaxy:Topology:Labscapes"] = Labscapes.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using Galaxy.Grains;
+
+namespace Galaxy.Bench;
+
+/// <summary>
+/// <c>./galaxy bench serve [--quick]</c>: predict and learn through the grains of an in-process silo at concurrency
+/// 1, 64 and 1,024, batched and with <c>maxBatchSize = 1</c>, beside the empty-grain-call ceiling; predicts through the
+/// gateway over HTTP; then the galaxy tick through the grains.
+/// </summary>
+public sealed class ServeBenchmark : IBenchmark
+{
+    private const int Labscapes = 256;
+    private const int UnitsPerLabscape = 4096;
+    private const int WorkingLabscapes = 8;
+    private const int WorkingUnitsPerLabscape = 512;
+    private const int Inputs = 16;
+
+    public string Name => "serve";
+
+    public string Description => "predict/learn through the grains, batched vs unbatched, beside empty calls; the tick";
+
+    public async Task RunAsync(BenchReport report, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var quick = args.Contains("--quick");
+        var phase = TimeSpan.FromSeconds(quick ? 2 : 5);
+        var units = WorkingSet();
+        await using var database = await ScratchDatabase.CreateAsync("serve");
+
+        await using (var silo = await BenchSilo.StartAsync(database.ConnectionString, "serve-batched", Settings(maxBatchSize: 4096)))
+        {
+            Console.WriteLine($"warming up: activating {units.Length} units over {WorkingLabscapes} labscapes, settling the JIT");
+            await ClosedLoop.RunAsync(256, TimeSpan.FromSeconds(quick ? 5 : 15), Predict(silo, units), cancellationToken);
+
+            var empty = await ClosedLoop.RunAsync(1024, phase, (w, i) => silo.Grains.GetGrain<IEmptyGrain>(w).Ping(), cancellationToken);
+            Record(report, "serve.empty_call", empty, "c1024", "ceiling: the runtime's cost per call");
+
+            foreach (var concurrency in new[] { 1, 64, 1024 })
+            {
+                var figures = await ClosedLoop.RunAsync(concurrency, phase, Predict(silo, units), cancellationToken);
+                Record(report, "serve.predict", figures, $"c{concurrency}", "batched");
+            }
+
+            foreach (var concurrency in new[] { 64, 1024 })
+            {
+                var figures = await ClosedLoop.RunAsync(concurrency, phase, Learn(silo, units), cancellationToken);
+                Record(report, "serve.learn", figures, $"c{concurrency}", "each acknowledged after its state write commits");
+            }
+
+            report.Record("serve.learn_per_s", report.Value("serve.learn_per_s.c1024"), "1/s", "c1024, durable");
+            await GatewayLoad.MeasureAsync(report, database.ConnectionString, "serve-batched", units, quick, cancellationToken);
+            await MeasureTickAsync(report, silo, quick);
+        }
+
+        await using (var silo = await BenchSilo.StartAsync(database.ConnectionString, "serve-unbatched", Settings(maxBatchSize: 1)))
+        {
+            await ClosedLoop.RunAsync(256, TimeSpan.FromSeconds(quick ? 3 : 8), Predict(silo, units), cancellationToken);
+            foreach (var concurrency in new[] { 64, 1024 })
+            {
+                var figures = await ClosedLoop.RunAsync(concurrency, phase, Predict(silo, units), cancellationToken);
+                Record(report, "serve.predict", figures, $"unbatched.c{concurrency}", "maxBatchSize = 1");
+            }
+        }
+
+        report.Record(
+            "serve.batching_speedup.c1024",
+            report.Value("serve.predict_per_s.c1024") / report.Value("serve.predict_per_s.unbatched.c1024"),
+            "x",
+            "batched / unbatched predicts per second");
+    }
+
+    private static Dictionary<string, string?> Settings(int maxBatchSize) => new()
+    {
+        ["Galaxy:Topology:Labscapes"] = Labscapes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Galaxy:Topology:UnitsPerLabscape"] = UnitsPerLabscape.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Galaxy:Batching:MaxBatchSize"] = maxBatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>512 units in each of 8 labscapes: enough to spread a 1,024-deep load, few enough to activate quickly.</summary>
+    private static long[] WorkingSet() =>
+        Enumerable.Range(0, WorkingLabscapes)
+            .SelectMany(l => Enumerable.Range(0, WorkingUnitsPerLabscape).Select(j => (long)l * UnitsPerLabscape + j))
+            .ToArray();
+
+    private static Func<int, long, Task> Predict(BenchSilo silo, long[] units)
+    {
+        var input = Enumerable.Range(0, Inputs).Select(i => MathF.Sin(i)).ToArray();
+        return (worker, i) => silo.Grains.GetGrain<IAiUnitGrain>(units[(int)((worker * 7_919L + i * 104_729L) % units.Length)]).Predict(input);
+    }
+
+    // Each worker learns on its own units (worker, worker + concurrency, …) so no two requests queue on one unit.
+    private static Func<int, long, Task> Learn(BenchSilo silo, long[] units)
+    {
+        var input = Enumerable.Range(0, Inputs).Select(i => MathF.Cos(i)).ToArray();
+        float[] target = [0.5f, -0.5f, 0.25f, 0f];
+        return (worker, i) => silo.Grains.GetGrain<IAiUnitGrain>(units[(worker + i * 1024) % units.Length]).Learn(input, target);
+    }
+
+    private static async Task MeasureTickAsync(BenchReport report, BenchSilo silo, bool quick)
+    {
+        var galaxy = silo.Grains.GetGrain<IGalaxyGrain>(0);
+        var input = Enumerable.Range(0, Inputs).Select(i => 0.1f * i).ToArray();
+        var activation = Stopwatch.StartNew();
+        var first = await galaxy.Tick(input);
+        Console.WriteLine($"first tick (activates all {Labscapes} labscapes, rebuilding their tables): {activation.Elapsed.TotalSeconds:F1} s");
+
+        var walls = new List<double>();
+        GalaxyTickSummary last = first;
+        for (var i = 0; i < (quick ? 3 : 10); i++)
+        {
+            last = await galaxy.Tick(input);
+            walls.Add(last.WallMilliseconds);
+        }
+
+        walls.Sort();
+        report.Record("serve.tick_ms", walls[walls.Count / 2], "ms", $"median of {walls.Count}: {last.Units:N0} forward passes through {last.Labscapes} labscape grains");
+        report.Record("serve.tick_ms.best", walls[0], "ms", "best");
+        report.Record("serve.tick_kernel_ms.sum", last.KernelMillisecondsTotal, "ms", "the labscapes' kernel time, summed (they overlap)");
+    }
+
+    private static void Record(BenchReport report, string prefix, LoadFigures figures, string suffix, string note)
+    {
+        report.Record($"{prefix}_per_s.{suffix}", figures.PerSecond, "1/s", $"{note}; {figures.Failures} failed");
+        report.Record($"{prefix}_p50_ms.{suffix}", figures.P50Ms, "ms", note);
+        report.Record($"{prefix}_p95_ms.{suffix}", figures.P95Ms, "ms", note);
+        report.Record($"{prefix}_p99_ms.{suffix}", figures.P99Ms, "ms", note);
+    }
+}
