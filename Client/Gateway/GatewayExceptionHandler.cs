@@ -4,8 +4,8 @@ using Orleans.Runtime;
 namespace Galaxy.Gateway;
 
 /// <summary>
-/// Turns the cluster's failures into problem details: a grain that says an id does not exist is a 404, a cluster
-/// that cannot be reached, or storage that cannot persist, is a 503 with Retry-After. Anything else stays a 500, logged.
+/// Turns the request's and the cluster's typed failures into problem details: unreadable body 400, 413 or 415, unknown
+/// id 404, invalid input 400, full queue 429, missed deadline 504, unreachable cluster or storage 503 (those two and 429 with Retry-After). Anything else stays a 500, logged.
 /// </summary>
 internal sealed class GatewayExceptionHandler(IProblemDetailsService problems, ILogger<GatewayExceptionHandler> logger) : IExceptionHandler
 {
@@ -13,8 +13,18 @@ internal sealed class GatewayExceptionHandler(IProblemDetailsService problems, I
     {
         var result = exception switch
         {
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problems.BodyTooLarge(),
+            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => Problems.Create(
+                StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type", "Send the body as application/json."),
+            BadHttpRequestException bad => Problems.Create(
+                bad.StatusCode, "malformed-request", "Malformed request", "The request body is not valid JSON of the expected shape."),
             GalaxyKeyOutOfRangeException missing => Problems.Create(
                 StatusCodes.Status404NotFound, $"{missing.Kind.ToLowerInvariant()}-not-found", $"No such {missing.Kind.ToLowerInvariant()}", missing.Message),
+            InvalidUnitInputException invalid => Problems.InvalidInput(invalid.Message),
+            LabscapeOverloadedException overloaded => Problems.Create(
+                StatusCodes.Status429TooManyRequests, "overloaded", "Too many requests queued", overloaded.Message),
+            RequestTimedOutException timedOut => Problems.Create(
+                StatusCodes.Status504GatewayTimeout, "deadline-exceeded", "Deadline exceeded", timedOut.Message),
             StateNotPersistedException => Problems.Create(
                 StatusCodes.Status503ServiceUnavailable, "storage-unavailable", "Storage is unavailable",
                 "The change could not be made durable and was not applied; retry shortly."),
@@ -30,6 +40,10 @@ internal sealed class GatewayExceptionHandler(IProblemDetailsService problems, I
         if (result.StatusCode == StatusCodes.Status503ServiceUnavailable)
         {
             logger.LogWarning(exception, "Cluster unavailable for {Path}", context.Request.Path);
+        }
+
+        if (result.StatusCode is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status429TooManyRequests)
+        {
             context.Response.Headers.RetryAfter = "1";
         }
 

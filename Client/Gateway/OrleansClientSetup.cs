@@ -1,6 +1,7 @@
 using Galaxy.Persistence;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Hosting;
 
 namespace Galaxy.Gateway;
@@ -27,6 +28,8 @@ internal static class OrleansClientSetup
                     clustering.ConnectionString = configuration.GetGalaxyConnectionString();
                 }));
             client.UseConnectionRetryFilter<StartupConnectionRetryFilter>();
+            // The Orleans dashboard's pages, served here; its data comes from the dashboard grains on the silos.
+            client.AddDashboard();
         });
 
         builder.Services.AddOptions<ClusterOptions>()

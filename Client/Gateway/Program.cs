@@ -1,13 +1,27 @@
 using Galaxy.Gateway;
+using Galaxy.Gateway.Audit;
+using Galaxy.Gateway.Dashboard;
 using Galaxy.Gateway.Endpoints;
+using Galaxy.Gateway.Guardian;
 using Galaxy.Gateway.Health;
+using Galaxy.Gateway.RateLimits;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.Services.AddHostedService<SchemaStartup>();
 builder.AddGalaxyClusterClient();
+builder.AddGuardian();
+builder.AddGalaxyRateLimits();
 builder.Services.AddSingleton<TopologyCache>();
-builder.Services.AddProblemDetails();
+builder.Services.AddSingleton<AuditChain>();
+builder.Services.AddSingleton<AuditLog>();
+builder.Services.AddHostedService(services => services.GetRequiredService<AuditLog>());
+builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+    context.ProblemDetails.Extensions.TryAdd("code", Problems.CodeForStatus(context.ProblemDetails.Status)));
+// Unreadable bodies raise BadHttpRequestException, so they reach the exception handler and get a problem code.
+builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.MaxDepth = BodyLimit.MaxJsonDepth);
 builder.Services.AddExceptionHandler<GatewayExceptionHandler>();
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks()
@@ -18,12 +32,23 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseMiddleware<BodyLimit>();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseMiddleware<AuditTrail>();
+// Again inside the audit trail, so that it records the status an endpoint's failure turns into.
+app.UseExceptionHandler();
+app.UseAuthorization();
 
 app.MapOpenApi();
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+app.MapAuthEndpoints();
 app.MapUnitEndpoints();
 app.MapLabscapeEndpoints();
+app.MapGalaxyEndpoints();
+app.MapAuditEndpoints();
+app.MapGalaxyDashboard();
 
 await app.RunAsync();
 

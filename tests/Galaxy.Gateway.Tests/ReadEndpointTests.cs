@@ -28,8 +28,9 @@ public sealed class ReadEndpointTests(GatewayFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var labscape = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(1, labscape.GetProperty("labscapeId").GetInt32());
-        Assert.Equal(GalaxyTestCluster.UnitsPerLabscape, labscape.GetProperty("firstUnitId").GetInt64());
+        Assert.Equal(1, labscape.GetProperty("state").GetProperty("labscapeId").GetInt32());
+        Assert.Equal(GalaxyTestCluster.UnitsPerLabscape, labscape.GetProperty("state").GetProperty("firstUnitId").GetInt64());
+        Assert.True(labscape.GetProperty("metrics").TryGetProperty("latencyP99Ms", out _));
     }
 
     [Theory]
@@ -58,6 +59,16 @@ public sealed class ReadEndpointTests(GatewayFixture fixture)
         var problem = await GetProblemAsync(path, HttpStatusCode.NotFound);
 
         Assert.Equal(code, problem.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task List_labscapes_gives_every_labscapes_unit_range()
+    {
+        var list = await fixture.Http.GetFromJsonAsync<JsonElement>("/v1/labscapes");
+
+        var labscapes = list.GetProperty("labscapes").EnumerateArray().ToArray();
+        Assert.Equal(GalaxyTestCluster.Labscapes, labscapes.Length);
+        Assert.Equal(3L * GalaxyTestCluster.UnitsPerLabscape, labscapes[3].GetProperty("firstUnitId").GetInt64());
     }
 
     [Fact]

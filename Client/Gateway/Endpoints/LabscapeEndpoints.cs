@@ -1,3 +1,7 @@
+using Galaxy.Gateway.Audit;
+using Galaxy.Gateway.Guardian;
+using Galaxy.Gateway.RateLimits;
+
 namespace Galaxy.Gateway.Endpoints;
 
 internal static class LabscapeEndpoints
@@ -5,24 +9,101 @@ internal static class LabscapeEndpoints
     public static RouteGroupBuilder MapLabscapeEndpoints(this IEndpointRouteBuilder routes)
     {
         var labscapes = routes.MapGroup("/v1/labscapes").WithTags("Labscapes");
-        labscapes.MapGet("/{id}", GetLabscape).WithName("GetLabscape").WithSummary("A labscape's persisted state.");
+        labscapes.MapGet("/", ListLabscapes).RequireAuthorization(Permissions.Read)
+            .WithName("ListLabscapes").WithSummary("The galaxy's labscapes and their unit ranges.");
+        labscapes.MapGet("/{id}", GetLabscape).RequireAuthorization(Permissions.Read)
+            .WithName("GetLabscape").WithSummary("A labscape's state and batching figures.");
+        labscapes.MapPost("/{id}/predict", PredictMany).RequireAuthorization(Permissions.Predict).RequireRateLimiting(RateLimitGroups.Inference)
+            .WithName("PredictLabscape").WithSummary("Predict with many of its units at once.");
         return labscapes;
     }
 
-    private static async Task<Results<Ok<LabscapeState>, ProblemHttpResult>> GetLabscape(
+    public static RouteGroupBuilder MapGalaxyEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var galaxy = routes.MapGroup("/v1/galaxy").WithTags("Galaxy");
+        galaxy.MapPost("/tick", Tick).RequireAuthorization(Permissions.Tick).RequireRateLimiting(RateLimitGroups.Inference).Audited("galaxy.tick")
+            .WithName("Tick").WithSummary("One forward pass for every unit.");
+        return galaxy;
+    }
+
+    private static async Task<Ok<LabscapeList>> ListLabscapes(TopologyCache topology)
+    {
+        var galaxy = await topology.GetAsync();
+        var labscapes = Enumerable.Range(0, galaxy.Labscapes)
+            .Select(id => new LabscapeSummary(id, (long)id * galaxy.UnitsPerLabscape, galaxy.UnitsPerLabscape))
+            .ToArray();
+        return TypedResults.Ok(new LabscapeList(galaxy, labscapes));
+    }
+
+    private static async Task<Results<Ok<LabscapeResponse>, ProblemHttpResult>> GetLabscape(
         string id, IClusterClient cluster, TopologyCache topology)
     {
-        if (!GalaxyIds.TryParse(id, out var labscapeId))
+        if (RequestChecks.LabscapeId(id, await topology.GetAsync(), out var labscapeId) is { } problem)
         {
-            return Problems.InvalidId("labscape", id);
+            return problem;
         }
 
+        var labscape = cluster.GetGrain<ILabscapeGrain>(labscapeId);
+        return TypedResults.Ok(new LabscapeResponse(await labscape.GetState(), await labscape.GetMetrics()));
+    }
+
+    private static async Task<Results<Ok<BulkPredictResponse>, ProblemHttpResult>> PredictMany(
+        string id, BulkPredictRequest request, IClusterClient cluster, TopologyCache topology)
+    {
         var galaxy = await topology.GetAsync();
-        if (!galaxy.ContainsLabscape(labscapeId))
+        var timeoutProblem = RequestChecks.Timeout(request.TimeoutMs, out var timeout);
+        if ((RequestChecks.LabscapeId(id, galaxy, out var labscapeId)
+             ?? timeoutProblem
+             ?? CheckRows(request, galaxy, labscapeId)) is { } problem)
         {
-            return Problems.NotFound("labscape", labscapeId, galaxy.Labscapes);
+            return problem;
         }
 
-        return TypedResults.Ok(await cluster.GetGrain<ILabscapeGrain>(labscapeId).GetState());
+        var inputs = request.Inputs!.SelectMany(row => row).ToArray();
+        var outputs = await cluster.GetGrain<ILabscapeGrain>(labscapeId).PredictMany(request.Units!, inputs, timeout);
+        var k = galaxy.Architecture.Outputs;
+        var rows = Enumerable.Range(0, request.Units!.Length).Select(i => outputs.AsSpan(i * k, k).ToArray()).ToArray();
+        return TypedResults.Ok(new BulkPredictResponse(labscapeId, request.Units, rows));
+    }
+
+    private static async Task<Results<Ok<GalaxyTickSummary>, ProblemHttpResult>> Tick(
+        TickRequest request, IClusterClient cluster, TopologyCache topology)
+    {
+        var galaxy = await topology.GetAsync();
+        if (RequestChecks.Vector(request.Input, galaxy.Architecture.Inputs, "input") is { } problem)
+        {
+            return problem;
+        }
+
+        return TypedResults.Ok(await cluster.GetGrain<IGalaxyGrain>(0).Tick(request.Input!));
+    }
+
+    private static ProblemHttpResult? CheckRows(BulkPredictRequest request, GalaxyTopology galaxy, int labscapeId)
+    {
+        if (request.Units is not { Length: > 0 } units || request.Inputs is not { } inputs)
+        {
+            return Problems.InvalidInput("'units' and 'inputs' are required, one input row per unit.");
+        }
+
+        if (units.Length != inputs.Length || units.Length > galaxy.UnitsPerLabscape)
+        {
+            return Problems.InvalidInput(
+                $"{units.Length} units and {inputs.Length} input rows: they must match, at most {galaxy.UnitsPerLabscape}.");
+        }
+
+        for (var i = 0; i < units.Length; i++)
+        {
+            if (!galaxy.ContainsUnit(units[i]) || galaxy.LabscapeOf(units[i]) != labscapeId)
+            {
+                return Problems.InvalidInput($"Unit {units[i]} is not in labscape {labscapeId}.");
+            }
+
+            if (RequestChecks.Vector(inputs[i], galaxy.Architecture.Inputs, $"inputs[{i}]") is { } problem)
+            {
+                return problem;
+            }
+        }
+
+        return null;
     }
 }

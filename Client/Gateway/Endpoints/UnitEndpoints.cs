@@ -1,3 +1,7 @@
+using Galaxy.Gateway.Audit;
+using Galaxy.Gateway.Guardian;
+using Galaxy.Gateway.RateLimits;
+
 namespace Galaxy.Gateway.Endpoints;
 
 internal static class UnitEndpoints
@@ -5,24 +9,71 @@ internal static class UnitEndpoints
     public static RouteGroupBuilder MapUnitEndpoints(this IEndpointRouteBuilder routes)
     {
         var units = routes.MapGroup("/v1/units").WithTags("Units");
-        units.MapGet("/{id}", GetUnit).WithName("GetUnit").WithSummary("A unit's persisted state.");
+        units.MapGet("/{id}", GetUnit).RequireAuthorization(Permissions.Read)
+            .WithName("GetUnit").WithSummary("A unit's persisted state.");
+        units.MapPost("/{id}/predict", Predict).RequireAuthorization(Permissions.Predict).RequireRateLimiting(RateLimitGroups.Inference)
+            .WithName("PredictUnit").WithSummary("The unit's outputs for one input.");
+        units.MapPost("/{id}/learn", Learn).RequireAuthorization(Permissions.Learn).RequireRateLimiting(RateLimitGroups.Inference).Audited("unit.learn")
+            .WithName("LearnUnit").WithSummary("One durable SGD step toward a target.");
+        units.MapPost("/{id}/reset", Reset).RequireAuthorization(Permissions.Reset).Audited("unit.reset")
+            .WithName("ResetUnit").WithSummary("Back to the unit's seeded weights.");
         return units;
     }
 
     private static async Task<Results<Ok<UnitState>, ProblemHttpResult>> GetUnit(
         string id, IClusterClient cluster, TopologyCache topology)
     {
-        if (!GalaxyIds.TryParse(id, out var unitId))
+        if (RequestChecks.UnitId(id, await topology.GetAsync(), out var unitId) is { } problem)
         {
-            return Problems.InvalidId("unit", id);
-        }
-
-        var galaxy = await topology.GetAsync();
-        if (!galaxy.ContainsUnit(unitId))
-        {
-            return Problems.NotFound("unit", unitId, galaxy.UnitCount);
+            return problem;
         }
 
         return TypedResults.Ok(await cluster.GetGrain<IAiUnitGrain>(unitId).GetState());
+    }
+
+    private static async Task<Results<Ok<PredictResponse>, ProblemHttpResult>> Predict(
+        string id, PredictRequest request, IClusterClient cluster, TopologyCache topology)
+    {
+        var galaxy = await topology.GetAsync();
+        var timeoutProblem = RequestChecks.Timeout(request.TimeoutMs, out var timeout);
+        if ((RequestChecks.UnitId(id, galaxy, out var unitId)
+             ?? RequestChecks.Vector(request.Input, galaxy.Architecture.Inputs, "input")
+             ?? timeoutProblem) is { } problem)
+        {
+            return problem;
+        }
+
+        var output = await cluster.GetGrain<IAiUnitGrain>(unitId).Predict(request.Input!, timeout);
+        return TypedResults.Ok(new PredictResponse(unitId, output));
+    }
+
+    private static async Task<Results<Ok<LearnResponse>, ProblemHttpResult>> Learn(
+        string id, LearnRequest request, IClusterClient cluster, TopologyCache topology)
+    {
+        var galaxy = await topology.GetAsync();
+        var timeoutProblem = RequestChecks.Timeout(request.TimeoutMs, out var timeout);
+        if ((RequestChecks.UnitId(id, galaxy, out var unitId)
+             ?? RequestChecks.Vector(request.Input, galaxy.Architecture.Inputs, "input")
+             ?? RequestChecks.Vector(request.Target, galaxy.Architecture.Outputs, "target")
+             ?? timeoutProblem) is { } problem)
+        {
+            return problem;
+        }
+
+        var receipt = await cluster.GetGrain<IAiUnitGrain>(unitId).Learn(request.Input!, request.Target!, timeout);
+        return receipt.Applied
+            ? TypedResults.Ok(new LearnResponse(unitId, receipt.Loss, receipt.Revision, receipt.Learns))
+            : Problems.StepRejected(unitId);
+    }
+
+    private static async Task<Results<Ok<UnitState>, ProblemHttpResult>> Reset(
+        string id, IClusterClient cluster, TopologyCache topology)
+    {
+        if (RequestChecks.UnitId(id, await topology.GetAsync(), out var unitId) is { } problem)
+        {
+            return problem;
+        }
+
+        return TypedResults.Ok(await cluster.GetGrain<IAiUnitGrain>(unitId).Reset());
     }
 }

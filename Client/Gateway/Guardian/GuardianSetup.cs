@@ -1,0 +1,66 @@
+using Galaxy.Persistence;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using Npgsql;
+
+namespace Galaxy.Gateway.Guardian;
+
+/// <summary>
+/// Guardian's authentication: a request is signed in by an API key (<c>X-Api-Key</c>), a bearer token, or, on the
+/// dashboard's paths only, the session cookie the sign-in page sets. Authorization is by <see cref="Permissions"/>.
+/// </summary>
+internal static class GuardianSetup
+{
+    public const string Scheme = "Guardian";
+
+    public static WebApplicationBuilder AddGuardian(this WebApplicationBuilder builder)
+    {
+        builder.AddBootstrapAccounts();
+        builder.Services.AddOptions<GuardianOptions>()
+            .Bind(builder.Configuration.GetSection(GuardianOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<GuardianOptions>, GuardianOptionsValidation>();
+
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(services => NpgsqlDataSource.Create(services.GetRequiredService<IConfiguration>().GetGalaxyConnectionString()));
+        builder.Services.AddSingleton<SigningKey>();
+        builder.Services.AddSingleton<AccountDirectory>();
+        builder.Services.AddSingleton<RefreshTokenStore>();
+        builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddSingleton<ApiKeyStore>();
+
+        builder.Services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "API key, bearer token or dashboard session", options => options.ForwardDefaultSelector = SelectScheme)
+            .AddJwtBearer()
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
+            .AddCookie(DashboardSession.Scheme, DashboardSession.Configure);
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<GuardianOptions>, SigningKey>((jwt, guardian, key) =>
+            {
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = guardian.Value.Issuer,
+                    ValidAudience = guardian.Value.Audience,
+                    IssuerSigningKey = key.Key,
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                    NameClaimType = GuardianClaims.Subject,
+                    RoleClaimType = GuardianClaims.Role,
+                };
+            });
+
+        builder.Services.AddAuthorizationBuilder().AddGuardianPolicies();
+        return builder;
+    }
+
+    private static string SelectScheme(HttpContext context) =>
+        context.Request.Headers.ContainsKey(ApiKeyAuthentication.Header) ? ApiKeyAuthentication.SchemeName
+        : context.Request.Headers.Authorization.Count == 0 && DashboardSession.Covers(context.Request.Path) ? DashboardSession.Scheme
+        : JwtBearerDefaults.AuthenticationScheme;
+}

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace Galaxy.Gateway.Guardian;
+
+/// <summary>
+/// The permission matrix: each permission is an authorization policy naming the roles that hold it. docs/security.md
+/// writes the same matrix per endpoint, and the gateway tests check every cell of it against the running gateway.
+/// </summary>
+public static class Permissions
+{
+    public const string Read = "read";
+    public const string Predict = "predict";
+    public const string Learn = "learn";
+    public const string Reset = "reset";
+    public const string Tick = "tick";
+    public const string ManageApiKeys = "manage-api-keys";
+    public const string Audit = "audit";
+    public const string Dashboard = "dashboard";
+
+    public static readonly IReadOnlyDictionary<string, string[]> Matrix = new Dictionary<string, string[]>
+    {
+        [Read] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer, Roles.Operator],
+        [Predict] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer, Roles.Operator, Roles.ApiKey],
+        [Learn] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer],
+        [Reset] = [Roles.Ceo, Roles.Cto, Roles.LeadAi],
+        [Tick] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.Operator],
+        [ManageApiKeys] = [Roles.Ceo, Roles.Cto, Roles.LeadAi],
+        [Audit] = [Roles.Ceo, Roles.Cto, Roles.Operator],
+        [Dashboard] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer, Roles.Operator],
+    };
+
+    public static AuthorizationBuilder AddGuardianPolicies(this AuthorizationBuilder authorization)
+    {
+        foreach (var (permission, roles) in Matrix)
+        {
+            authorization.AddPolicy(permission, policy => policy.RequireRole(roles));
+        }
+
+        // Endpoints that name no permission still need a signed-in caller: only what opts out is anonymous.
+        return authorization.SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+    }
+}

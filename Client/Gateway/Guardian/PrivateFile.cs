@@ -1,0 +1,18 @@
+namespace Galaxy.Gateway.Guardian;
+
+/// <summary>Writes secrets to files only their owner can read (mode 600), created that way rather than narrowed after.</summary>
+internal static class PrivateFile
+{
+    public static void Write(string path, string content)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var writer = new StreamWriter(path, System.Text.Encoding.UTF8, options);
+        writer.Write(content);
+    }
+}

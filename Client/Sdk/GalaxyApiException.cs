@@ -1,0 +1,42 @@
+using System.Net;
+
+namespace Galaxy.Client;
+
+/// <summary>
+/// A problem the gateway answered with (RFC 7807): <see cref="Code"/> is its stable code (e.g. <c>invalid-input</c>,
+/// <c>rate-limited</c>), the thing to switch on. Subclasses sort the statuses callers handle differently.
+/// </summary>
+public class GalaxyApiException(HttpStatusCode status, string code, string? title, string? detail)
+    : Exception($"{(int)status} {code}: {detail ?? title}")
+{
+    public HttpStatusCode Status { get; } = status;
+
+    public string Code { get; } = code;
+
+    public string? Title { get; } = title;
+
+    public string? Detail { get; } = detail;
+}
+
+/// <summary>400, 413, 415, 422: the request itself is wrong and will stay wrong.</summary>
+public sealed class GalaxyInvalidRequestException(HttpStatusCode status, string code, string? title, string? detail)
+    : GalaxyApiException(status, code, title, detail);
+
+/// <summary>401: no valid credentials; sign in (again) or use another API key.</summary>
+public sealed class GalaxyAuthenticationException(HttpStatusCode status, string code, string? title, string? detail)
+    : GalaxyApiException(status, code, title, detail);
+
+/// <summary>403: signed in, but the role may not do this.</summary>
+public sealed class GalaxyForbiddenException(HttpStatusCode status, string code, string? title, string? detail)
+    : GalaxyApiException(status, code, title, detail);
+
+/// <summary>404: no such unit, labscape or key.</summary>
+public sealed class GalaxyNotFoundException(HttpStatusCode status, string code, string? title, string? detail)
+    : GalaxyApiException(status, code, title, detail);
+
+/// <summary>429, 503, 504 after the retries ran out: try later; <see cref="RetryAfter"/> says when, if the gateway did.</summary>
+public sealed class GalaxyUnavailableException(HttpStatusCode status, string code, string? title, string? detail, TimeSpan? retryAfter)
+    : GalaxyApiException(status, code, title, detail)
+{
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+}

@@ -1,0 +1,149 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Polly;
+
+namespace Galaxy.Client;
+
+/// <summary>
+/// Galaxy's gateway, typed. Give it an <see cref="HttpClient"/> whose <c>BaseAddress</c> is the gateway, and either an
+/// API key (<see cref="GalaxyClientOptions.ApiKey"/>) or a sign-in (<see cref="SignInAsync"/>; the access token is then
+/// refreshed before it expires). Failures surface as <see cref="GalaxyApiException"/> subclasses; 429 and 503 are
+/// retried first, as <c>Retry-After</c> asks.
+/// </summary>
+public sealed class GalaxyClient
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly TimeSpan RefreshMargin = TimeSpan.FromSeconds(60);
+
+    private readonly HttpClient _http;
+    private readonly GalaxyClientOptions _options;
+    private readonly ResiliencePipeline<HttpResponseMessage> _retry;
+    private readonly SemaphoreSlim _refresh = new(1, 1);
+    private TokenPair? _tokens;
+    private DateTimeOffset _accessTokenExpires;
+
+    public GalaxyClient(HttpClient http, GalaxyClientOptions? options = null)
+    {
+        _http = http;
+        _options = options ?? new GalaxyClientOptions();
+        _retry = RetryPolicy.Create(_options);
+    }
+
+    public async Task<TokenPair> SignInAsync(string username, string password, string? totp = null, CancellationToken cancellationToken = default) =>
+        Keep(await SendAsync<TokenPair>(HttpMethod.Post, "/v1/auth/token", new { username, password, totp }, cancellationToken, signed: false));
+
+    public async Task<TokenPair> RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        var refreshToken = _tokens?.RefreshToken ?? throw new InvalidOperationException("Sign in before refreshing.");
+        return Keep(await SendAsync<TokenPair>(HttpMethod.Post, "/v1/auth/refresh", new { refreshToken }, cancellationToken, signed: false));
+    }
+
+    public Task<UnitState> GetUnitAsync(long unitId, CancellationToken cancellationToken = default) =>
+        SendAsync<UnitState>(HttpMethod.Get, $"/v1/units/{unitId}", null, cancellationToken);
+
+    public async Task<float[]> PredictAsync(long unitId, float[] input, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        (await SendAsync<Prediction>(HttpMethod.Post, $"/v1/units/{unitId}/predict", new { input, timeoutMs = Milliseconds(timeout) }, cancellationToken)).Output;
+
+    public Task<LearnReceipt> LearnAsync(long unitId, float[] input, float[] target, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        SendAsync<LearnReceipt>(HttpMethod.Post, $"/v1/units/{unitId}/learn", new { input, target, timeoutMs = Milliseconds(timeout) }, cancellationToken);
+
+    public Task<UnitState> ResetAsync(long unitId, CancellationToken cancellationToken = default) =>
+        SendAsync<UnitState>(HttpMethod.Post, $"/v1/units/{unitId}/reset", null, cancellationToken);
+
+    public Task<LabscapeList> ListLabscapesAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<LabscapeList>(HttpMethod.Get, "/v1/labscapes", null, cancellationToken);
+
+    public Task<LabscapeDetails> GetLabscapeAsync(int labscapeId, CancellationToken cancellationToken = default) =>
+        SendAsync<LabscapeDetails>(HttpMethod.Get, $"/v1/labscapes/{labscapeId}", null, cancellationToken);
+
+    /// <summary>Predicts with many units of one labscape in one call: <paramref name="inputs"/>[i] goes to <paramref name="units"/>[i].</summary>
+    public Task<BulkPrediction> PredictManyAsync(
+        int labscapeId, long[] units, float[][] inputs, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        SendAsync<BulkPrediction>(HttpMethod.Post, $"/v1/labscapes/{labscapeId}/predict", new { units, inputs, timeoutMs = Milliseconds(timeout) }, cancellationToken);
+
+    public Task<TickSummary> TickAsync(float[] input, CancellationToken cancellationToken = default) =>
+        SendAsync<TickSummary>(HttpMethod.Post, "/v1/galaxy/tick", new { input }, cancellationToken);
+
+    public Task<ApiKeyCreated> CreateApiKeyAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<ApiKeyCreated>(HttpMethod.Post, "/v1/auth/api-keys", new { name }, cancellationToken);
+
+    public Task<ApiKeyInfo[]> ListApiKeysAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<ApiKeyInfo[]>(HttpMethod.Get, "/v1/auth/api-keys", null, cancellationToken);
+
+    public Task RevokeApiKeyAsync(Guid id, CancellationToken cancellationToken = default) =>
+        SendAsync<object>(HttpMethod.Delete, $"/v1/auth/api-keys/{id}", null, cancellationToken);
+
+    public Task<AuditVerification> VerifyAuditAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<AuditVerification>(HttpMethod.Get, "/v1/audit/verify", null, cancellationToken);
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken, bool signed = true)
+    {
+        if (signed)
+        {
+            await RefreshIfDueAsync(cancellationToken);
+        }
+
+        using var response = await _retry.ExecuteAsync(async token =>
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, options: Json) };
+            if (signed)
+            {
+                Sign(request);
+            }
+
+            return await _http.SendAsync(request, token);
+        }, cancellationToken);
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await Problem.ReadAsync(response, cancellationToken);
+        }
+
+        return response.StatusCode == System.Net.HttpStatusCode.NoContent
+            ? default!
+            : (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!;
+    }
+
+    private void Sign(HttpRequestMessage request)
+    {
+        if (_options.ApiKey is { } apiKey)
+        {
+            request.Headers.Add("X-Api-Key", apiKey);
+        }
+        else if (_tokens is { } tokens)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
+        }
+    }
+
+    private async Task RefreshIfDueAsync(CancellationToken cancellationToken)
+    {
+        if (_tokens is null || DateTimeOffset.UtcNow < _accessTokenExpires - RefreshMargin)
+        {
+            return;
+        }
+
+        await _refresh.WaitAsync(cancellationToken);
+        try
+        {
+            if (DateTimeOffset.UtcNow >= _accessTokenExpires - RefreshMargin)
+            {
+                await RefreshAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+    }
+
+    private TokenPair Keep(TokenPair tokens)
+    {
+        _tokens = tokens;
+        _accessTokenExpires = DateTimeOffset.UtcNow.AddSeconds(tokens.ExpiresIn);
+        return tokens;
+    }
+
+    private static int? Milliseconds(TimeSpan? timeout) => timeout is { } value ? (int)Math.Ceiling(value.TotalMilliseconds) : null;
+}
