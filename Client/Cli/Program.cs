@@ -1,0 +1,8 @@
+using System.CommandLine;
+using Galaxy.Cli;
+
+var root = new RootCommand("Galaxy's operator tool.")
+{
+    SeedCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();
