@@ -2,6 +2,10 @@ using Galaxy.Bench;
 
 IBenchmark[] benchmarks =
 [
+    new KernelsBenchmark(),
+    new StorageBenchmark(),
+    new ServeBenchmark(),
+    new GalaxyBenchmark(),
 ];
 
 if (args.Length == 0 || benchmarks.All(b => b.Name != args[0]))
