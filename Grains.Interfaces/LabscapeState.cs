@@ -6,8 +6,11 @@ public sealed record BatchingSettings
 {
     [Id(0)] public int MaxBatchSize { get; init; } = 4096;
 
-    /// <summary>How long the first request of a batch may wait for company, in microseconds.</summary>
-    [Id(1)] public int MaxQueueDelayMicroseconds { get; init; } = 500;
+    /// <summary>
+    /// How long the first request of a batch may wait for company, in microseconds. 0 (Triton's default): launch with
+    /// whatever has arrived; batches then grow only while launches are busy.
+    /// </summary>
+    [Id(1)] public int MaxQueueDelayMicroseconds { get; init; }
 
     /// <summary>Requests waiting beyond this are refused at once with an overload error.</summary>
     [Id(2)] public int MaxQueueLength { get; init; } = 16_384;

@@ -10,8 +10,9 @@ public sealed class BatchingOptions
     [Range(1, 65_536)]
     public int MaxBatchSize { get; set; } = 4096;
 
+    /// <summary>0 launches with whatever has arrived (Triton's default); a delay trades latency for fuller batches.</summary>
     [Range(0, 1_000_000)]
-    public int MaxQueueDelayMicroseconds { get; set; } = 500;
+    public int MaxQueueDelayMicroseconds { get; set; }
 
     [Range(1, 1_000_000)]
     public int MaxQueueLength { get; set; } = 16_384;

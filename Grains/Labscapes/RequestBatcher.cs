@@ -9,8 +9,9 @@ namespace Galaxy.Grains.Labscapes;
 /// <remarks>
 /// <para>
 /// A batch starts when it is full (<see cref="BatchingSettings.MaxBatchSize"/>) or when its oldest request has waited
-/// <see cref="BatchingSettings.MaxQueueDelayMicroseconds"/> (honoured at the timer's resolution, about a millisecond;
-/// shorter delays yield once so that requests already delivered can join). While a batch runs, the next one fills.
+/// <see cref="BatchingSettings.MaxQueueDelayMicroseconds"/>, at the runtime timer's resolution (about a millisecond: a
+/// shorter delay waits that long). With no delay (the default, as in Triton) a batch takes whatever has arrived once
+/// the requests already delivered have been let in; while a batch runs, the next one fills.
 /// </para>
 /// <para>
 /// Order: a batch holds one kind of request (predicts, or learns with one set of settings), taken from the queue in
@@ -39,6 +40,7 @@ internal sealed class RequestBatcher
     private readonly float[] _targets;
     private readonly float[] _losses;
     private bool _pumping;
+    private TaskCompletionSource? _batchFull;
 
     public RequestBatcher(IParameterTable table, BatchingSettings settings, int backendMaxRows, BatchMetrics metrics)
     {
@@ -79,7 +81,7 @@ internal sealed class RequestBatcher
             rows[i] = request.Completion.Task;
         }
 
-        StartPump();
+        StartPumpOrWake();
         return Task.WhenAll(rows);
     }
 
@@ -121,7 +123,16 @@ internal sealed class RequestBatcher
     private void Enqueue(PendingRequest request)
     {
         _queue.Add(request);
+        StartPumpOrWake();
+    }
+
+    private void StartPumpOrWake()
+    {
         StartPump();
+        if (_queue.Count >= _maxBatchSize)
+        {
+            _batchFull?.TrySetResult();
+        }
     }
 
     private void StartPump()
@@ -173,16 +184,18 @@ internal sealed class RequestBatcher
 
     private async Task WaitForCompanyAsync()
     {
+        // Requests already delivered to the grain come in first, whatever the delay.
+        await Task.Yield();
         var remaining = _queue.Count >= _maxBatchSize
             ? 0
             : _queue[0].EnqueuedAt + _maxQueueDelayTicks - Stopwatch.GetTimestamp();
-        if (remaining * 1000 >= Stopwatch.Frequency)
+        if (remaining > 0)
         {
-            await Task.Delay(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency));
-        }
-        else
-        {
-            await Task.Yield();
+            _batchFull = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            // Timers count whole milliseconds and truncate: round up, or a 0.9 ms wait would not wait at all.
+            var milliseconds = Math.Ceiling(remaining * 1000.0 / Stopwatch.Frequency);
+            await Task.WhenAny(Task.Delay(TimeSpan.FromMilliseconds(milliseconds)), _batchFull.Task);
+            _batchFull = null;
         }
     }
 

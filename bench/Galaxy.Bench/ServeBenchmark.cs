@@ -5,8 +5,8 @@ namespace Galaxy.Bench;
 
 /// <summary>
 /// <c>./galaxy bench serve [--quick]</c>: predict and learn through the grains of an in-process silo at concurrency
-/// 1, 64 and 1,024, batched and with <c>maxBatchSize = 1</c>, beside the empty-grain-call ceiling; predicts through the
-/// gateway over HTTP; then the galaxy tick through the grains.
+/// 1, 64 and 1,024, batched (no queue delay, then a 1 ms delay) and with <c>maxBatchSize = 1</c>, beside the
+/// empty-grain-call ceiling; predicts through the gateway over HTTP; then the galaxy tick through the grains.
 /// </summary>
 public sealed class ServeBenchmark : IBenchmark
 {
@@ -37,8 +37,12 @@ public sealed class ServeBenchmark : IBenchmark
 
             foreach (var concurrency in new[] { 1, 64, 1024 })
             {
+                var before = await BatchFiguresAsync(silo);
                 var figures = await ClosedLoop.RunAsync(concurrency, phase, Predict(silo, units), cancellationToken);
                 Record(report, "serve.predict", figures, $"c{concurrency}", "batched");
+                var after = await BatchFiguresAsync(silo);
+                report.Record($"serve.mean_batch_rows.c{concurrency}", (double)(after.Rows - before.Rows) / Math.Max(1, after.Batches - before.Batches), "rows",
+                    "rows per kernel launch, from the labscapes' metrics");
             }
 
             foreach (var concurrency in new[] { 64, 1024 })
@@ -50,6 +54,20 @@ public sealed class ServeBenchmark : IBenchmark
             report.Record("serve.learn_per_s", report.Value("serve.learn_per_s.c1024"), "1/s", "c1024, durable");
             await GatewayLoad.MeasureAsync(report, database.ConnectionString, "serve-batched", units, quick, cancellationToken);
             await MeasureTickAsync(report, silo, quick);
+        }
+
+        await using (var silo = await BenchSilo.StartAsync(database.ConnectionString, "serve-delayed", Settings(maxBatchSize: 4096, queueDelayMicroseconds: 1000)))
+        {
+            await ClosedLoop.RunAsync(256, TimeSpan.FromSeconds(quick ? 3 : 8), Predict(silo, units), cancellationToken);
+            foreach (var concurrency in new[] { 64, 1024 })
+            {
+                var before = await BatchFiguresAsync(silo);
+                var figures = await ClosedLoop.RunAsync(concurrency, phase, Predict(silo, units), cancellationToken);
+                Record(report, "serve.predict", figures, $"delay1ms.c{concurrency}", "maxQueueDelay = 1 ms");
+                var after = await BatchFiguresAsync(silo);
+                report.Record($"serve.mean_batch_rows.delay1ms.c{concurrency}", (double)(after.Rows - before.Rows) / Math.Max(1, after.Batches - before.Batches), "rows",
+                    "rows per kernel launch with a 1 ms queue delay");
+            }
         }
 
         await using (var silo = await BenchSilo.StartAsync(database.ConnectionString, "serve-unbatched", Settings(maxBatchSize: 1)))
@@ -69,8 +87,16 @@ public sealed class ServeBenchmark : IBenchmark
             "batched / unbatched predicts per second");
     }
 
-    private static Dictionary<string, string?> Settings(int maxBatchSize) => new()
+    private static async Task<(long Batches, long Rows)> BatchFiguresAsync(BenchSilo silo)
     {
+        var metrics = await Task.WhenAll(Enumerable.Range(0, WorkingLabscapes)
+            .Select(l => silo.Grains.GetGrain<ILabscapeGrain>(l).GetMetrics()));
+        return (metrics.Sum(m => m.Batches), metrics.Sum(m => m.Rows));
+    }
+
+    private static Dictionary<string, string?> Settings(int maxBatchSize, int queueDelayMicroseconds = 0) => new()
+    {
+        ["Galaxy:Batching:MaxQueueDelayMicroseconds"] = queueDelayMicroseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Galaxy:Topology:Labscapes"] = Labscapes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Galaxy:Topology:UnitsPerLabscape"] = UnitsPerLabscape.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Galaxy:Batching:MaxBatchSize"] = maxBatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -36,12 +36,19 @@ public sealed class GalaxyTestCluster : IAsyncLifetime
         var builder = new TestClusterBuilder((short)InitialSilos);
         builder.Options.UseTestClusterMembership = false;
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
-        builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>(Settings)
-        {
-            ["ConnectionStrings:Galaxy"] = Database.ConnectionString,
-            ["Galaxy:Topology:Labscapes"] = Labscapes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Galaxy:Topology:UnitsPerLabscape"] = UnitsPerLabscape.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }));
+        builder.ConfigureHostConfiguration(configuration => configuration
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                // Requests that arrive within 2 ms share a launch, so tests of batching need not race the scheduler.
+                ["Galaxy:Batching:MaxQueueDelayMicroseconds"] = "2000",
+            })
+            .AddInMemoryCollection(Settings)
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Galaxy"] = Database.ConnectionString,
+                ["Galaxy:Topology:Labscapes"] = Labscapes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Galaxy:Topology:UnitsPerLabscape"] = UnitsPerLabscape.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
         Cluster = builder.Build();
