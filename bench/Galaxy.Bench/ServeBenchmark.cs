@@ -37,12 +37,7 @@ public sealed class ServeBenchmark : IBenchmark
 
             foreach (var concurrency in new[] { 1, 64, 1024 })
             {
-                var before = await BatchFiguresAsync(silo);
-                var figures = await ClosedLoop.RunAsync(concurrency, phase, Predict(silo, units), cancellationToken);
-                Record(report, "serve.predict", figures, $"c{concurrency}", "batched");
-                var after = await BatchFiguresAsync(silo);
-                report.Record($"serve.mean_batch_rows.c{concurrency}", (double)(after.Rows - before.Rows) / Math.Max(1, after.Batches - before.Batches), "rows",
-                    "rows per kernel launch, from the labscapes' metrics");
+                await MeasurePredictsAsync(report, silo, units, concurrency, phase, "", "batched, no queue delay", cancellationToken);
             }
 
             foreach (var concurrency in new[] { 64, 1024 })
@@ -61,12 +56,7 @@ public sealed class ServeBenchmark : IBenchmark
             await ClosedLoop.RunAsync(256, TimeSpan.FromSeconds(quick ? 3 : 8), Predict(silo, units), cancellationToken);
             foreach (var concurrency in new[] { 64, 1024 })
             {
-                var before = await BatchFiguresAsync(silo);
-                var figures = await ClosedLoop.RunAsync(concurrency, phase, Predict(silo, units), cancellationToken);
-                Record(report, "serve.predict", figures, $"delay1ms.c{concurrency}", "maxQueueDelay = 1 ms");
-                var after = await BatchFiguresAsync(silo);
-                report.Record($"serve.mean_batch_rows.delay1ms.c{concurrency}", (double)(after.Rows - before.Rows) / Math.Max(1, after.Batches - before.Batches), "rows",
-                    "rows per kernel launch with a 1 ms queue delay");
+                await MeasurePredictsAsync(report, silo, units, concurrency, phase, "delay1ms.", "maxQueueDelay = 1 ms", cancellationToken);
             }
         }
 
@@ -85,6 +75,18 @@ public sealed class ServeBenchmark : IBenchmark
             report.Value("serve.predict_per_s.c1024") / report.Value("serve.predict_per_s.unbatched.c1024"),
             "x",
             "batched / unbatched predicts per second");
+    }
+
+    /// <summary>Predict figures at one concurrency, and how many rows each kernel launch held meanwhile.</summary>
+    private static async Task MeasurePredictsAsync(
+        BenchReport report, BenchSilo silo, long[] units, int concurrency, TimeSpan phase, string variant, string note, CancellationToken cancellationToken)
+    {
+        var before = await BatchFiguresAsync(silo);
+        var figures = await ClosedLoop.RunAsync(concurrency, phase, Predict(silo, units), cancellationToken);
+        var after = await BatchFiguresAsync(silo);
+        Record(report, "serve.predict", figures, $"{variant}c{concurrency}", note);
+        report.Record($"serve.mean_batch_rows.{variant}c{concurrency}", (double)(after.Rows - before.Rows) / Math.Max(1, after.Batches - before.Batches), "rows",
+            $"rows per kernel launch, from the labscapes' metrics ({note})");
     }
 
     private static async Task<(long Batches, long Rows)> BatchFiguresAsync(BenchSilo silo)

@@ -3,6 +3,9 @@ namespace Galaxy.Gateway.Guardian;
 /// <summary>Writes secrets to files only their owner can read (mode 600), created that way rather than narrowed after.</summary>
 internal static class PrivateFile
 {
+    // UTF-8 without a byte-order mark: these files are read by people and shell tools as much as by the gateway.
+    private static readonly System.Text.UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
     public static void Write(string path, string content)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
@@ -12,7 +15,7 @@ internal static class PrivateFile
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using var writer = new StreamWriter(path, System.Text.Encoding.UTF8, options);
+        using var writer = new StreamWriter(path, Utf8, options);
         writer.Write(content);
     }
 }
