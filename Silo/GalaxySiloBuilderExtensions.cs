@@ -91,6 +91,18 @@ public static class GalaxySiloBuilderExtensions
         });
         silo.Services.Configure<GrainCollectionOptions>(configuration.GetSection("Galaxy:Collection"));
 
+        // Failure detection in seconds rather than Orleans's default tens of seconds: a silo that misses two 2-second
+        // probes is suspected, and one vote declares it dead, after which its grains reactivate elsewhere from their
+        // persisted state. The cost is more probe traffic, trivial for a few silos on one network.
+        silo.Services.Configure<ClusterMembershipOptions>(options =>
+        {
+            options.ProbeTimeout = TimeSpan.FromSeconds(2);
+            options.NumMissedProbesLimit = 2;
+            options.NumVotesForDeathDeclaration = 1;
+            options.TableRefreshTimeout = TimeSpan.FromSeconds(5);
+        });
+        silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Galaxy:Membership"));
+
         // The silo half of the Orleans dashboard: it gathers the grain statistics the gateway's /dashboard shows.
         silo.AddDashboard();
         return silo;
