@@ -16,6 +16,7 @@ public sealed class AiUnitGrain(
 {
     private readonly GalaxyTopology _topology = topologyOptions.Value.ToTopology();
     private readonly LearnSpec _learnSpec = learningOptions.Value.ToSpec();
+    private ILabscapeGrain? _labscape;
 
     // Counters that change without a parameter change ride along with the next write rather than cost one each.
     private long _unsavedPredictions;
@@ -25,7 +26,7 @@ public sealed class AiUnitGrain(
 
     private bool Exists => _topology.ContainsUnit(UnitId);
 
-    private ILabscapeGrain Labscape => GrainFactory.GetGrain<ILabscapeGrain>(_topology.LabscapeOf(UnitId));
+    private ILabscapeGrain Labscape => _labscape ??= GrainFactory.GetGrain<ILabscapeGrain>(_topology.LabscapeOf(UnitId));
 
     private int Slot => _topology.SlotOf(UnitId);
 
