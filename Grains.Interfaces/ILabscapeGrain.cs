@@ -52,7 +52,7 @@ public enum SlotStatus
     Stale,
 }
 
-[GenerateSerializer, Immutable, Alias("galaxy.slot-reply")]
+[GenerateSerializer, Immutable, Alias("galaxy.slot-reply`1")]
 public sealed record SlotReply<T>([property: Id(0)] SlotStatus Status, [property: Id(1)] T? Value);
 
 /// <summary>The outcome of one learn row: the loss before the step and, when applied, the unit's new parameters.</summary>
