@@ -23,8 +23,13 @@ public interface IAiUnitGrain : IGrainWithIntegerKey
     /// <summary>
     /// One SGD step toward <paramref name="target"/>, acknowledged only once the new parameters are persisted.
     /// </summary>
+    /// <param name="expectedRevision">
+    /// When given, the step is taken only if the unit is at this revision, else <see cref="RevisionMismatchException"/>.
+    /// A client that lost a learn's answer retries with the same expected revision and cannot apply the step twice.
+    /// </param>
     [Alias("Learn")]
-    Task<LearnReceipt> Learn([Immutable] float[] input, [Immutable] float[] target, TimeSpan? timeout = null);
+    Task<LearnReceipt> Learn(
+        [Immutable] float[] input, [Immutable] float[] target, TimeSpan? timeout = null, long? expectedRevision = null);
 
     /// <summary>Writes the unit's state now, counters that ride with the next write included.</summary>
     [Alias("Checkpoint")]

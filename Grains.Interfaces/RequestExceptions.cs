@@ -56,3 +56,38 @@ public sealed class InvalidUnitInputException : Exception
     {
     }
 }
+
+/// <summary>
+/// A conditional learn named a revision the unit is no longer (or not yet) at: nothing was computed or changed. The
+/// caller's view of the unit is out of date, for instance because an earlier attempt whose answer was lost did land.
+/// </summary>
+[GenerateSerializer, Alias("galaxy.revision-mismatch")]
+public sealed class RevisionMismatchException : Exception
+{
+    public RevisionMismatchException()
+    {
+    }
+
+    public RevisionMismatchException(string message)
+        : base(message)
+    {
+    }
+
+    public RevisionMismatchException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public RevisionMismatchException(long unitId, long expected, long actual)
+        : base($"Unit {unitId} is at revision {actual}, not the expected {expected}; nothing was changed.")
+    {
+        Expected = expected;
+        Actual = actual;
+    }
+
+    [Id(0)]
+    public long Expected { get; init; }
+
+    [Id(1)]
+    public long Actual { get; init; }
+}

@@ -35,7 +35,7 @@ public sealed class AiUnitGrain(
         if (Exists && !state.RecordExists)
         {
             state.State = Seeds.Unit(UnitId, _topology, clock.GetUtcNow());
-            await state.PersistAsync(cancellationToken);
+            await state.PersistAsync(this, cancellationToken);
         }
     }
 
@@ -69,14 +69,20 @@ public sealed class AiUnitGrain(
         return reply.Value!;
     }
 
-    public async Task<LearnReceipt> Learn(float[] input, float[] target, TimeSpan? timeout = null)
+    public async Task<LearnReceipt> Learn(float[] input, float[] target, TimeSpan? timeout = null, long? expectedRevision = null)
     {
         EnsureExists();
         UnitInput.EnsureValid(input, _topology.Architecture.Inputs, "input");
         UnitInput.EnsureValidTarget(target, _topology.Architecture, _learnSpec.Loss);
         UnitInput.EnsureValidTimeout(timeout);
 
+        // The grain is not reentrant, so no other write can slip in between this check and the step's persist.
         var current = state.State;
+        if (expectedRevision is { } expected && expected != current.Revision)
+        {
+            throw new RevisionMismatchException(UnitId, expected, current.Revision);
+        }
+
         var reply = await Labscape.Learn(Slot, current.Revision, input, target, _learnSpec, timeout);
         if (reply.Status == SlotStatus.Stale)
         {
@@ -141,7 +147,7 @@ public sealed class AiUnitGrain(
         state.State = WithUnsavedCounters(next);
         try
         {
-            await state.PersistAsync(cancellationToken);
+            await state.PersistAsync(this, cancellationToken);
         }
         catch
         {

@@ -47,7 +47,7 @@ public sealed class LabscapeGrain(
             state.State = state.RecordExists
                 ? state.State with { Batching = batching, UpdatedAt = now }
                 : Seeds.Labscape(LabscapeId, _topology, batching, now);
-            await state.PersistAsync(cancellationToken);
+            await state.PersistAsync(this, cancellationToken);
         }
 
         _table = backend.CreateTable(_topology.Architecture.ToArchitecture(), _topology.UnitsPerLabscape);

@@ -5,7 +5,8 @@ namespace Galaxy.Gateway;
 
 /// <summary>
 /// Turns the request's and the cluster's typed failures into problem details: unreadable body 400, 413 or 415, unknown
-/// id 404, invalid input 400, full queue 429, missed deadline 504, unreachable cluster or storage 503 (those two and 429 with Retry-After). Anything else stays a 500, logged.
+/// id 404, invalid input 400, If-Match not met 412, full queue 429, missed deadline or no answer 504, unreachable
+/// cluster or storage 503 (those two and 429 with Retry-After). Anything else stays a 500, logged.
 /// </summary>
 internal sealed class GatewayExceptionHandler(IProblemDetailsService problems, ILogger<GatewayExceptionHandler> logger) : IExceptionHandler
 {
@@ -23,13 +24,18 @@ internal sealed class GatewayExceptionHandler(IProblemDetailsService problems, I
             InvalidUnitInputException invalid => Problems.InvalidInput(invalid.Message),
             LabscapeOverloadedException overloaded => Problems.Create(
                 StatusCodes.Status429TooManyRequests, "overloaded", "Too many requests queued", overloaded.Message),
+            RevisionMismatchException mismatch => Problems.RevisionMismatch(mismatch),
             RequestTimedOutException timedOut => Problems.Create(
                 StatusCodes.Status504GatewayTimeout, "deadline-exceeded", "Deadline exceeded", timedOut.Message),
             StateNotPersistedException => Problems.Create(
                 StatusCodes.Status503ServiceUnavailable, "storage-unavailable", "Storage is unavailable",
                 "The change could not be made durable and was not applied; retry shortly."),
-            SiloUnavailableException or OrleansMessageRejectionException or TimeoutException =>
-                Problems.ClusterUnavailable("The cluster did not answer in time; retry shortly."),
+            SiloUnavailableException or OrleansMessageRejectionException =>
+                Problems.ClusterUnavailable("The request could not reach the silo that serves it; retry shortly."),
+            TimeoutException => Problems.Create(
+                StatusCodes.Status504GatewayTimeout, "no-answer", "The cluster did not answer in time",
+                "The request may or may not have taken effect. Predicts and reads can be retried; retry a learn with "
+                + "If-Match set to the revision it started from, so that it is applied at most once."),
             _ => null,
         };
         if (result is null)

@@ -38,6 +38,9 @@ internal static class OrleansClientSetup
                 options.ClusterId = cluster.Value.ClusterId;
                 options.ServiceId = cluster.Value.ServiceId;
             });
+        builder.Services.AddOptions<ClientMessagingOptions>()
+            .Configure<IOptions<GatewayClusterOptions>>((options, cluster) =>
+                options.ResponseTimeout = TimeSpan.FromSeconds(cluster.Value.ResponseTimeoutSeconds));
         return builder;
     }
 

@@ -21,6 +21,14 @@ public static class Problems
         StatusCodes.Status422UnprocessableEntity, "step-rejected", "Learn step rejected",
         $"The step would have made a parameter of unit {unitId} non-finite; the unit is unchanged.");
 
+    /// <summary>A conditional learn's If-Match named another revision; <c>revision</c> carries the unit's current one.</summary>
+    public static ProblemHttpResult RevisionMismatch(RevisionMismatchException mismatch) => TypedResults.Problem(
+        detail: mismatch.Message,
+        statusCode: StatusCodes.Status412PreconditionFailed,
+        title: "Unit revision changed",
+        type: "https://galaxy.dev/problems/revision-mismatch",
+        extensions: new Dictionary<string, object?> { ["code"] = "revision-mismatch", ["revision"] = mismatch.Actual });
+
     public static ProblemHttpResult BodyTooLarge() => Create(
         StatusCodes.Status413PayloadTooLarge, "body-too-large", "Request body too large",
         $"Request bodies may hold at most {BodyLimit.MaxBytes} bytes.");

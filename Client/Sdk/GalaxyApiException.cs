@@ -40,3 +40,13 @@ public sealed class GalaxyUnavailableException(HttpStatusCode status, string cod
 {
     public TimeSpan? RetryAfter { get; } = retryAfter;
 }
+
+/// <summary>
+/// 412: a conditional learn's unit is at another revision, <see cref="CurrentRevision"/>; nothing changed. After a learn
+/// that got no answer, it means that learn did land.
+/// </summary>
+public sealed class GalaxyRevisionMismatchException(HttpStatusCode status, string code, string? title, string? detail, long? currentRevision)
+    : GalaxyApiException(status, code, title, detail)
+{
+    public long? CurrentRevision { get; } = currentRevision;
+}

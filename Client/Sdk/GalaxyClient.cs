@@ -19,6 +19,7 @@ public sealed class GalaxyClient
     private readonly HttpClient _http;
     private readonly GalaxyClientOptions _options;
     private readonly ResiliencePipeline<HttpResponseMessage> _retry;
+    private readonly ResiliencePipeline<HttpResponseMessage> _retryRefusals;
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private TokenPair? _tokens;
     private DateTimeOffset _accessTokenExpires;
@@ -28,6 +29,7 @@ public sealed class GalaxyClient
         _http = http;
         _options = options ?? new GalaxyClientOptions();
         _retry = RetryPolicy.Create(_options);
+        _retryRefusals = RetryPolicy.Create(_options, onlyRefusals: true);
     }
 
     public async Task<TokenPair> SignInAsync(string username, string password, string? totp = null, CancellationToken cancellationToken = default) =>
@@ -45,8 +47,17 @@ public sealed class GalaxyClient
     public async Task<float[]> PredictAsync(long unitId, float[] input, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         (await SendAsync<Prediction>(HttpMethod.Post, $"/v1/units/{unitId}/predict", new { input, timeoutMs = Milliseconds(timeout) }, cancellationToken)).Output;
 
-    public Task<LearnReceipt> LearnAsync(long unitId, float[] input, float[] target, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        SendAsync<LearnReceipt>(HttpMethod.Post, $"/v1/units/{unitId}/learn", new { input, target, timeoutMs = Milliseconds(timeout) }, cancellationToken);
+    /// <summary>
+    /// One durable learn step. With <paramref name="expectedRevision"/> (the unit's revision, as the last receipt or
+    /// <see cref="GetUnitAsync"/> gave it) the step is applied only from that revision, so it is safe to retry after a
+    /// lost answer: a <see cref="GalaxyRevisionMismatchException"/> then says the earlier attempt landed. Without it, only
+    /// refusals (429) are retried, since a 503 may follow a step that was applied.
+    /// </summary>
+    public Task<LearnReceipt> LearnAsync(
+        long unitId, float[] input, float[] target, TimeSpan? timeout = null, long? expectedRevision = null, CancellationToken cancellationToken = default) =>
+        SendAsync<LearnReceipt>(
+            HttpMethod.Post, $"/v1/units/{unitId}/learn", new { input, target, timeoutMs = Milliseconds(timeout) }, cancellationToken,
+            ifMatchRevision: expectedRevision, safeToRepeat: expectedRevision is not null);
 
     public Task<UnitState> ResetAsync(long unitId, CancellationToken cancellationToken = default) =>
         SendAsync<UnitState>(HttpMethod.Post, $"/v1/units/{unitId}/reset", null, cancellationToken);
@@ -77,19 +88,26 @@ public sealed class GalaxyClient
     public Task<AuditVerification> VerifyAuditAsync(CancellationToken cancellationToken = default) =>
         SendAsync<AuditVerification>(HttpMethod.Get, "/v1/audit/verify", null, cancellationToken);
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken, bool signed = true)
+    private async Task<T> SendAsync<T>(
+        HttpMethod method, string path, object? body, CancellationToken cancellationToken,
+        bool signed = true, long? ifMatchRevision = null, bool safeToRepeat = true)
     {
         if (signed)
         {
             await RefreshIfDueAsync(cancellationToken);
         }
 
-        using var response = await _retry.ExecuteAsync(async token =>
+        using var response = await (safeToRepeat ? _retry : _retryRefusals).ExecuteAsync(async token =>
         {
             using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, options: Json) };
             if (signed)
             {
                 Sign(request);
+            }
+
+            if (ifMatchRevision is { } revision)
+            {
+                request.Headers.IfMatch.Add(new EntityTagHeaderValue($"\"{revision.ToString(System.Globalization.CultureInfo.InvariantCulture)}\""));
             }
 
             return await _http.SendAsync(request, token);

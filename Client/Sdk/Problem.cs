@@ -10,6 +10,7 @@ internal static class Problem
     public static async Task<GalaxyApiException> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         string? code = null, title = null, detail = null;
+        long? revision = null;
         if (response.Content.Headers.ContentType?.MediaType is "application/problem+json" or "application/json")
         {
             try
@@ -18,6 +19,7 @@ internal static class Problem
                 code = Text(problem, "code");
                 title = Text(problem, "title");
                 detail = Text(problem, "detail");
+                revision = Number(problem, "revision");
             }
             catch (JsonException)
             {
@@ -32,12 +34,18 @@ internal static class Problem
             HttpStatusCode.Unauthorized => new GalaxyAuthenticationException(status, code, title, detail),
             HttpStatusCode.Forbidden => new GalaxyForbiddenException(status, code, title, detail),
             HttpStatusCode.NotFound => new GalaxyNotFoundException(status, code, title, detail),
+            HttpStatusCode.PreconditionFailed => new GalaxyRevisionMismatchException(status, code, title, detail, revision),
             HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout =>
                 new GalaxyUnavailableException(status, code, title, detail, RetryPolicy.RetryAfter(response)),
             >= HttpStatusCode.BadRequest and < HttpStatusCode.InternalServerError => new GalaxyInvalidRequestException(status, code, title, detail),
             _ => new GalaxyApiException(status, code, title, detail),
         };
     }
+
+    private static long? Number(JsonElement problem, string name) =>
+        problem.ValueKind == JsonValueKind.Object && problem.TryGetProperty(name, out var value) && value.TryGetInt64(out var number)
+            ? number
+            : null;
 
     private static string? Text(JsonElement problem, string name) =>
         problem.ValueKind == JsonValueKind.Object && problem.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String

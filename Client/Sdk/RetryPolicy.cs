@@ -7,10 +7,12 @@ namespace Galaxy.Client;
 /// <summary>
 /// Retries responses that say "not now" (429 too many requests, 503 unavailable), waiting what the gateway's
 /// <c>Retry-After</c> asks or else an exponential backoff with jitter. Other failures are final and are not retried.
+/// A request that must not run twice retries only 429, which the gateway sends before anything ran: a 503 may come
+/// from a silo that died after it took the request.
 /// </summary>
 internal static class RetryPolicy
 {
-    public static ResiliencePipeline<HttpResponseMessage> Create(GalaxyClientOptions options) =>
+    public static ResiliencePipeline<HttpResponseMessage> Create(GalaxyClientOptions options, bool onlyRefusals = false) =>
         new ResiliencePipelineBuilder<HttpResponseMessage>()
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
@@ -19,7 +21,8 @@ internal static class RetryPolicy
                 UseJitter = true,
                 Delay = options.BaseDelay,
                 ShouldHandle = arguments => ValueTask.FromResult(
-                    options.MaxRetries > 0 && arguments.Outcome.Result is { } response && IsRetryable(response)
+                    options.MaxRetries > 0 && arguments.Outcome.Result is { } response
+                    && (onlyRefusals ? response.StatusCode == HttpStatusCode.TooManyRequests : IsRetryable(response))
                     && (RetryAfter(response) ?? TimeSpan.Zero) <= options.MaxRetryAfter),
                 DelayGenerator = arguments => ValueTask.FromResult(arguments.Outcome.Result is { } response ? RetryAfter(response) : null),
                 OnRetry = arguments =>

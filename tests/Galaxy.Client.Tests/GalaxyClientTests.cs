@@ -5,6 +5,7 @@ namespace Galaxy.Client.Tests;
 public sealed class GalaxyClientTests
 {
     private const string PredictJson = """{"unitId":7,"output":[0.5,0.25,0,1]}""";
+    private const string LearnJson = """{"unitId":7,"loss":0.5,"revision":3,"learns":3}""";
 
     [Fact]
     public async Task A_429_is_retried_after_the_gateways_Retry_After()
@@ -102,6 +103,52 @@ public sealed class GalaxyClientTests
 
         Assert.EndsWith("/v1/auth/refresh", gateway.Requests[1].RequestUri!.AbsolutePath, StringComparison.Ordinal);
         Assert.Equal("Bearer new", gateway.Requests[2].Headers.Authorization?.ToString());
+    }
+
+    [Fact]
+    public async Task A_conditional_learn_sends_If_Match_and_a_412_names_the_units_revision()
+    {
+        var gateway = new ScriptedGateway(() => ScriptedGateway.Json(
+            HttpStatusCode.PreconditionFailed, """{"status":412,"code":"revision-mismatch","title":"t","detail":"d","revision":6}""",
+            "application/problem+json"));
+
+        var mismatch = await Assert.ThrowsAsync<GalaxyRevisionMismatchException>(
+            () => gateway.Client().LearnAsync(7, new float[16], new float[4], expectedRevision: 5));
+
+        Assert.Equal("\"5\"", gateway.Requests[0].Headers.IfMatch.Single().Tag);
+        Assert.Equal(6, mismatch.CurrentRevision);
+        Assert.Equal("revision-mismatch", mismatch.Code);
+    }
+
+    [Fact]
+    public async Task An_unconditional_learn_is_not_repeated_after_a_503_since_it_may_have_landed()
+    {
+        var gateway = new ScriptedGateway(
+            () => ScriptedGateway.Problem(HttpStatusCode.ServiceUnavailable, "cluster-unavailable", TimeSpan.Zero),
+            () => ScriptedGateway.Json(HttpStatusCode.OK, LearnJson));
+
+        await Assert.ThrowsAsync<GalaxyUnavailableException>(() => gateway.Client().LearnAsync(7, new float[16], new float[4]));
+
+        Assert.Single(gateway.Requests);
+    }
+
+    [Fact]
+    public async Task An_unconditional_learn_is_repeated_after_a_429_and_a_conditional_one_after_a_503()
+    {
+        var refused = new ScriptedGateway(
+            () => ScriptedGateway.Problem(HttpStatusCode.TooManyRequests, "overloaded", TimeSpan.Zero),
+            () => ScriptedGateway.Json(HttpStatusCode.OK, LearnJson));
+        var unavailable = new ScriptedGateway(
+            () => ScriptedGateway.Problem(HttpStatusCode.ServiceUnavailable, "cluster-unavailable", TimeSpan.Zero),
+            () => ScriptedGateway.Json(HttpStatusCode.OK, LearnJson));
+
+        var afterRefusal = await refused.Client().LearnAsync(7, new float[16], new float[4]);
+        var afterOutage = await unavailable.Client().LearnAsync(7, new float[16], new float[4], expectedRevision: 2);
+
+        Assert.Equal(3, afterRefusal.Revision);
+        Assert.Equal(3, afterOutage.Revision);
+        Assert.Equal(2, refused.Requests.Count);
+        Assert.Equal(2, unavailable.Requests.Count);
     }
 
     [Fact]

@@ -37,6 +37,48 @@ public sealed class ComputeEndpointTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task A_units_ETag_is_its_revision_and_a_learn_with_If_Match_applies_once()
+    {
+        var unit = await fixture.Http.GetAsync("/v1/units/22");
+        var etag = unit.Headers.ETag!.Tag;
+        var revision = (await unit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("revision").GetInt64();
+
+        var learned = await LearnIfMatchAsync(22, etag);
+        var repeated = await LearnIfMatchAsync(22, etag);
+
+        Assert.Equal($"\"{revision}\"", etag);
+        Assert.Equal(HttpStatusCode.OK, learned.StatusCode);
+        Assert.Equal($"\"{revision + 1}\"", learned.Headers.ETag!.Tag);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, repeated.StatusCode);
+        var problem = await repeated.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("revision-mismatch", problem.GetProperty("code").GetString());
+        Assert.Equal(revision + 1, problem.GetProperty("revision").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("W/\"1\"")]
+    [InlineData("\"one\"")]
+    [InlineData("\"1\", \"2\"")]
+    [InlineData("\"-1\"")]
+    public async Task An_If_Match_that_names_no_single_revision_is_a_400(string ifMatch)
+    {
+        var response = await LearnIfMatchAsync(23, ifMatch);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid-if-match", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+    }
+
+    private async Task<HttpResponseMessage> LearnIfMatchAsync(long unitId, string ifMatch)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/units/{unitId}/learn")
+        {
+            Content = JsonContent.Create(new { input = Input, target = new[] { 0f, 0, 0, 1 } }),
+        };
+        request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        return await fixture.Http.SendAsync(request);
+    }
+
+    [Fact]
     public async Task Reset_returns_the_seeded_state()
     {
         var seeded = await fixture.Http.GetFromJsonAsync<JsonElement>("/v1/units/11");

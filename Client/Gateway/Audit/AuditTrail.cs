@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Galaxy.Gateway.Guardian;
+using Npgsql;
 
 namespace Galaxy.Gateway.Audit;
 
@@ -18,7 +19,7 @@ public sealed class AuditedAttribute(string action, bool anonymous = false) : At
 /// outcome (the response status), before the response completes. Runs after authentication, so refusals (403) by
 /// Guardian are recorded under the principal refused. Reads (GET, predicts) are not audited: they change nothing.
 /// </summary>
-internal sealed class AuditTrail(RequestDelegate next, AuditLog log, TimeProvider time)
+internal sealed class AuditTrail(RequestDelegate next, AuditLog log, TimeProvider time, ILogger<AuditTrail> logger)
 {
     private const string PrincipalItem = "galaxy.audit.principal";
 
@@ -40,8 +41,17 @@ internal sealed class AuditTrail(RequestDelegate next, AuditLog log, TimeProvide
         await next(context);
 
         var principal = signedIn ? GuardianClaims.SubjectOf(context.User) : context.Items[PrincipalItem] as string ?? "anonymous";
-        await log.AppendAsync(
-            new AuditEntry(at, principal, audited.Action, context.Request.Path, context.Response.StatusCode, digest), context.RequestAborted);
+        var entry = new AuditEntry(at, principal, audited.Action, context.Request.Path, context.Response.StatusCode, digest);
+        try
+        {
+            await log.AppendAsync(entry, context.RequestAborted);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException && entry.Outcome >= StatusCodes.Status400BadRequest)
+        {
+            // A refused request changed nothing, and PostgreSQL being down is usually why it was refused: its answer
+            // (say, 503) stands rather than becoming a broken connection. A change whose entry cannot be written fails.
+            logger.LogWarning(exception, "Audit entry of a refused {Action} ({Outcome}) not written.", entry.Action, entry.Outcome);
+        }
     }
 
     /// <summary>SHA-256 of the body, read once into a rewindable buffer that the endpoint then reads again.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Net.Http.Headers;
 
 namespace Galaxy.Gateway.Endpoints;
 
@@ -51,6 +52,35 @@ internal static class RequestChecks
 
         var bad = Array.FindIndex(values, value => !float.IsFinite(value));
         return bad < 0 ? null : Problems.InvalidInput($"'{name}'[{bad}] is not a finite number.");
+    }
+
+    /// <summary>
+    /// A learn's optional <c>If-Match</c>: one strong entity tag naming the unit revision the step must start from
+    /// (as the unit's <c>ETag</c> gives it). <c>*</c> or no header means any revision.
+    /// </summary>
+    public static ProblemHttpResult? IfMatchRevision(HttpRequest request, out long? revision)
+    {
+        revision = null;
+        if (!request.Headers.IfMatch.Any())
+        {
+            return null;
+        }
+
+        var tags = request.GetTypedHeaders().IfMatch;
+        if (tags.Count == 1 && tags[0].Equals(EntityTagHeaderValue.Any))
+        {
+            return null;
+        }
+
+        if (tags.Count != 1 || tags[0].IsWeak || !UnitETag.TryParse(tags[0].Tag.Value, out var parsed))
+        {
+            return Problems.Create(
+                StatusCodes.Status400BadRequest, "invalid-if-match", "Invalid If-Match",
+                "If-Match takes one strong entity tag, the unit's revision as its ETag gives it (for example \"17\"), or *.");
+        }
+
+        revision = parsed;
+        return null;
     }
 
     public static ProblemHttpResult? Timeout(int? timeoutMs, out TimeSpan? timeout)

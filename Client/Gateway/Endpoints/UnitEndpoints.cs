@@ -10,25 +10,27 @@ internal static class UnitEndpoints
     {
         var units = routes.MapGroup("/v1/units").WithTags("Units");
         units.MapGet("/{id}", GetUnit).RequireAuthorization(Permissions.Read)
-            .WithName("GetUnit").WithSummary("A unit's persisted state.");
+            .WithName("GetUnit").WithSummary("A unit's persisted state; its ETag is the parameter revision.");
         units.MapPost("/{id}/predict", Predict).RequireAuthorization(Permissions.Predict).RequireRateLimiting(RateLimitGroups.Inference)
             .WithName("PredictUnit").WithSummary("The unit's outputs for one input.");
         units.MapPost("/{id}/learn", Learn).RequireAuthorization(Permissions.Learn).RequireRateLimiting(RateLimitGroups.Inference).Audited("unit.learn")
-            .WithName("LearnUnit").WithSummary("One durable SGD step toward a target.");
+            .WithName("LearnUnit").WithSummary("One durable SGD step toward a target; with If-Match, only from that revision.");
         units.MapPost("/{id}/reset", Reset).RequireAuthorization(Permissions.Reset).Audited("unit.reset")
             .WithName("ResetUnit").WithSummary("Back to the unit's seeded weights.");
         return units;
     }
 
     private static async Task<Results<Ok<UnitState>, ProblemHttpResult>> GetUnit(
-        string id, IClusterClient cluster, TopologyCache topology)
+        string id, HttpResponse response, IClusterClient cluster, TopologyCache topology)
     {
         if (RequestChecks.UnitId(id, await topology.GetAsync(), out var unitId) is { } problem)
         {
             return problem;
         }
 
-        return TypedResults.Ok(await cluster.GetGrain<IAiUnitGrain>(unitId).GetState());
+        var unit = await cluster.GetGrain<IAiUnitGrain>(unitId).GetState();
+        response.Headers.ETag = UnitETag.For(unit.Revision);
+        return TypedResults.Ok(unit);
     }
 
     private static async Task<Results<Ok<PredictResponse>, ProblemHttpResult>> Predict(
@@ -48,19 +50,22 @@ internal static class UnitEndpoints
     }
 
     private static async Task<Results<Ok<LearnResponse>, ProblemHttpResult>> Learn(
-        string id, LearnRequest request, IClusterClient cluster, TopologyCache topology)
+        string id, LearnRequest request, HttpContext context, IClusterClient cluster, TopologyCache topology)
     {
         var galaxy = await topology.GetAsync();
         var timeoutProblem = RequestChecks.Timeout(request.TimeoutMs, out var timeout);
+        var ifMatchProblem = RequestChecks.IfMatchRevision(context.Request, out var expectedRevision);
         if ((RequestChecks.UnitId(id, galaxy, out var unitId)
              ?? RequestChecks.Vector(request.Input, galaxy.Architecture.Inputs, "input")
              ?? RequestChecks.Vector(request.Target, galaxy.Architecture.Outputs, "target")
-             ?? timeoutProblem) is { } problem)
+             ?? timeoutProblem
+             ?? ifMatchProblem) is { } problem)
         {
             return problem;
         }
 
-        var receipt = await cluster.GetGrain<IAiUnitGrain>(unitId).Learn(request.Input!, request.Target!, timeout);
+        var receipt = await cluster.GetGrain<IAiUnitGrain>(unitId).Learn(request.Input!, request.Target!, timeout, expectedRevision);
+        context.Response.Headers.ETag = UnitETag.For(receipt.Revision);
         return receipt.Applied
             ? TypedResults.Ok(new LearnResponse(unitId, receipt.Loss, receipt.Revision, receipt.Learns))
             : Problems.StepRejected(unitId);
