@@ -1,6 +1,12 @@
 namespace Galaxy.Grains;
 
-internal static class ModelShapes
+/// <summary>Galaxy's serializable model terms in the kernels' own.</summary>
+public static class KernelConversions
 {
     public static MlpArchitecture ToArchitecture(this ModelShape shape) => new(shape.Inputs, shape.Hidden, shape.Outputs);
+
+    public static LearnSettings ToSettings(this LearnSpec spec) => new(
+        spec.Loss == LossFunction.CrossEntropy ? LossKind.CrossEntropy : LossKind.MeanSquaredError,
+        spec.LearningRate,
+        spec.GradientClip);
 }

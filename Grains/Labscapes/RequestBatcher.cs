@@ -282,15 +282,11 @@ internal sealed class RequestBatcher
             ((PendingLearn)_batch[i]).Target.CopyTo(_targets, i * architecture.Outputs);
         }
 
-        var settings = new LearnSettings(
-            spec.Loss == LossFunction.CrossEntropy ? LossKind.CrossEntropy : LossKind.MeanSquaredError,
-            spec.LearningRate,
-            spec.GradientClip);
         await _table.LearnStepAsync(
             _slots.AsMemory(0, rows),
             _inputs.AsMemory(0, rows * architecture.Inputs),
             _targets.AsMemory(0, rows * architecture.Outputs),
-            settings,
+            spec.ToSettings(),
             _losses.AsMemory(0, rows));
 
         // The new parameters go back to each unit, which persists them before it acknowledges.

@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Globalization;
+using Galaxy.Client;
+using Galaxy.Grains;
+using GalaxyTopology = Galaxy.Grains.GalaxyTopology;
+using Galaxy.Gateway.Guardian;
+using Galaxy.Persistence;
+using Npgsql;
+
+namespace Galaxy.Testing.Processes;
+
+/// <summary>What a <see cref="LocalGalaxy"/> runs.</summary>
+/// <param name="Silos">Silo processes.</param>
+/// <param name="Labscapes">Labscapes of the galaxy.</param>
+/// <param name="UnitsPerLabscape">Units per labscape.</param>
+/// <param name="Settings">More settings for every silo and the gateway (e.g. <c>Galaxy:Collection:…</c>).</param>
+public sealed record LocalGalaxyOptions(int Silos, int Labscapes, int UnitsPerLabscape, IReadOnlyDictionary<string, string>? Settings = null);
+
+/// <summary>
+/// A whole Galaxy deployment on loopback, each part in its own process as <c>./galaxy up --silos N</c> runs it: a private
+/// PostgreSQL (<see cref="PostgresServer"/>), N silos that find each other through the ADO.NET membership table, and
+/// the gateway. For drills that kill processes and stop the database; everything stops when disposed.
+/// </summary>
+public sealed class LocalGalaxy : IAsyncDisposable
+{
+    /// <summary>The gateway's one account, a lead engineer: may read, predict and learn.</summary>
+    public const string AccountName = "drill";
+
+    private const string AccountPassword = "a local galaxy's drill account";
+    private const int Active = 3;
+
+    private readonly List<AppProcess> _silos = [];
+
+    private LocalGalaxy(PostgresServer database, string clusterId, GalaxyTopology topology)
+    {
+        Database = database;
+        ClusterId = clusterId;
+        Topology = topology;
+    }
+
+    public GalaxyTopology Topology { get; }
+
+    public PostgresServer Database { get; }
+
+    public string ClusterId { get; }
+
+    public IReadOnlyList<AppProcess> Silos => _silos;
+
+    public AppProcess? Gateway { get; private set; }
+
+    public Uri GatewayAddress { get; private set; } = new("http://127.0.0.1");
+
+    public static async Task<LocalGalaxy> StartAsync(LocalGalaxyOptions options, CancellationToken cancellationToken = default)
+    {
+        var database = await PostgresServer.StartNewAsync(cancellationToken);
+        var topology = new GalaxyTopologyOptions { Labscapes = options.Labscapes, UnitsPerLabscape = options.UnitsPerLabscape }.ToTopology();
+        var galaxy = new LocalGalaxy(database, $"local-{Guid.NewGuid():N}", topology);
+        try
+        {
+            await galaxy.LaunchAsync(options, cancellationToken);
+            return galaxy;
+        }
+        catch (Exception exception)
+        {
+            var diagnostics = galaxy.LastLines();
+            await galaxy.DisposeAsync();
+            throw new InvalidOperationException($"The local galaxy did not start: {exception.Message}\n{diagnostics}", exception);
+        }
+    }
+
+    /// <summary>A client of the gateway, signed in as <see cref="AccountName"/>, that leaves every retry to its caller.</summary>
+    public async Task<GalaxyClient> SignInAsync(HttpClient http, CancellationToken cancellationToken = default)
+    {
+        var client = new GalaxyClient(http, new GalaxyClientOptions { MaxRetries = 0 });
+        await client.SignInAsync(AccountName, AccountPassword, cancellationToken: cancellationToken);
+        return client;
+    }
+
+    public HttpClient CreateHttpClient(TimeSpan timeout) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = 1024, UseCookies = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = GatewayAddress,
+            Timeout = timeout,
+        };
+
+    /// <summary>SIGKILL, as <c>kill -9</c>: the silo gets no chance to deactivate, write or say goodbye.</summary>
+    public void KillSilo(int index) => _silos[index].Kill();
+
+    /// <summary>Silos the membership table lists as active.</summary>
+    public async Task<int> ActiveSilosAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var count = new NpgsqlCommand(
+            "SELECT count(*) FROM OrleansMembershipTable WHERE DeploymentId = $1 AND Status = $2", connection)
+        {
+            Parameters = { new() { Value = ClusterId }, new() { Value = Active } },
+        };
+        return (int)(long)(await count.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public string LastLines() =>
+        string.Join('\n', _silos.Append(Gateway).OfType<AppProcess>().Select(process => process.LastLines()));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _silos.Append(Gateway).OfType<AppProcess>())
+        {
+            await process.DisposeAsync();
+        }
+
+        await Database.DisposeAsync();
+    }
+
+    private async Task LaunchAsync(LocalGalaxyOptions options, CancellationToken cancellationToken)
+    {
+        // Silos apply the schema themselves too; applied first, the membership table can be watched from the start.
+        await new SchemaMigrator().ApplyAsync(Database.ConnectionString, cancellationToken);
+        var common = new Dictionary<string, string>(options.Settings ?? new Dictionary<string, string>())
+        {
+            ["ConnectionStrings:Galaxy"] = Database.ConnectionString,
+            ["Galaxy:Cluster:ClusterId"] = ClusterId,
+            ["Galaxy:Cluster:ServiceId"] = ClusterId,
+            ["Galaxy:Topology:Labscapes"] = options.Labscapes.ToString(CultureInfo.InvariantCulture),
+            ["Galaxy:Topology:UnitsPerLabscape"] = options.UnitsPerLabscape.ToString(CultureInfo.InvariantCulture),
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+
+        for (var i = 0; i < options.Silos; i++)
+        {
+            _silos.Add(AppProcess.Start($"silo-{i}", "Silo/Galaxy.Silo", new Dictionary<string, string>(common)
+            {
+                ["Galaxy:Cluster:SiloName"] = $"silo-{i}",
+                ["Galaxy:Cluster:SiloPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
+                ["Galaxy:Cluster:GatewayPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
+            }));
+        }
+
+        await WaitUntilAsync(async () => await ActiveSilosAsync(cancellationToken) == options.Silos, $"{options.Silos} active silos", cancellationToken);
+
+        var port = LoopbackPort.Free();
+        GatewayAddress = new Uri($"http://127.0.0.1:{port}");
+        Gateway = AppProcess.Start("gateway", "Client/Gateway/Galaxy.Gateway", new Dictionary<string, string>(common)
+        {
+            ["urls"] = GatewayAddress.ToString(),
+            ["Galaxy:Guardian:SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["Galaxy:Guardian:Accounts:0:Name"] = AccountName,
+            ["Galaxy:Guardian:Accounts:0:Role"] = Roles.LeadAi,
+            ["Galaxy:Guardian:Accounts:0:PasswordHash"] = PasswordHasher.Hash(AccountPassword, iterations: 1_000),
+            ["Galaxy:RateLimits:Inference:PermitLimit"] = "1000000000",
+        });
+        using var http = CreateHttpClient(TimeSpan.FromSeconds(5));
+        await WaitUntilAsync(async () =>
+        {
+            try
+            {
+                return (await http.GetAsync("/health/ready", cancellationToken)).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, "the gateway ready", cancellationToken);
+    }
+
+    private async Task WaitUntilAsync(Func<Task<bool>> condition, string what, CancellationToken cancellationToken)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (_silos.Append(Gateway).OfType<AppProcess>().FirstOrDefault(process => process.HasExited) is { } exited)
+            {
+                throw new InvalidOperationException($"{exited.Name} exited while waiting for {what}.");
+            }
+
+            if (waited.Elapsed > TimeSpan.FromSeconds(120))
+            {
+                throw new TimeoutException($"Gave up waiting for {what} after 120 s.");
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+    }
+}

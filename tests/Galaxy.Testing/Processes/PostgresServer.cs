@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace Galaxy.Testing.Processes;
+
+/// <summary>
+/// A PostgreSQL server of its own, in a temporary data folder on a free loopback port, for tests and drills that stop
+/// and start the database: the shared server of <c>./galaxy test</c> must stay up for everyone else. Uses the binaries
+/// <c>./galaxy</c> installs; as root the server runs as the package's <c>postgres</c> user, as PostgreSQL requires.
+/// </summary>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    private const string User = "galaxy";
+    private const string Database = "galaxy";
+
+    private readonly string _bin;
+    private readonly string _dataDirectory;
+
+    private PostgresServer(string bin, string dataDirectory, int port)
+    {
+        _bin = bin;
+        _dataDirectory = dataDirectory;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public bool IsRunning { get; private set; }
+
+    public string ConnectionString => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = Port,
+        Username = User,
+        Database = Database,
+        MaxPoolSize = 200,
+    }.ConnectionString;
+
+    /// <summary>Initialises a fresh cluster (fsync on, as in production), starts it and creates the database.</summary>
+    public static async Task<PostgresServer> StartNewAsync(CancellationToken cancellationToken = default)
+    {
+        var bin = FindBinaries();
+        var dataDirectory = Path.Combine(Path.GetTempPath(), $"galaxy-pg-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dataDirectory);
+        var server = new PostgresServer(bin, dataDirectory, LoopbackPort.Free());
+        try
+        {
+            if (Environment.IsPrivilegedProcess)
+            {
+                await RunAsync("chown", ["postgres", dataDirectory], cancellationToken);
+            }
+
+            await server.RunAsServerUserAsync("initdb", ["-D", dataDirectory, "-U", User, "--auth=trust", "--encoding=UTF8", "--no-sync"], cancellationToken);
+            await server.StartAsync(cancellationToken);
+            await using var connection = new NpgsqlConnection(
+                new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {Database}", connection);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        string[] settings =
+        [
+            $"-c port={Port}", "-c listen_addresses=127.0.0.1", $"-c unix_socket_directories={_dataDirectory}",
+            "-c fsync=on", "-c synchronous_commit=on", "-c max_connections=400", "-c shared_buffers=256MB", "-c max_wal_size=4GB",
+        ];
+        await RunAsServerUserAsync(
+            "pg_ctl", ["-D", _dataDirectory, "-l", Path.Combine(_dataDirectory, "server.log"), "-w", "-t", "60", "-o", string.Join(' ', settings), "start"],
+            cancellationToken);
+        IsRunning = true;
+    }
+
+    /// <summary>
+    /// Stops the server. <paramref name="crash"/> is <c>immediate</c> mode: every process quits at once without a
+    /// checkpoint, as in a power cut, and the next start replays the WAL.
+    /// </summary>
+    public async Task StopAsync(bool crash, CancellationToken cancellationToken = default)
+    {
+        await RunAsServerUserAsync("pg_ctl", ["-D", _dataDirectory, "-m", crash ? "immediate" : "fast", "-w", "stop"], cancellationToken);
+        IsRunning = false;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (IsRunning)
+        {
+            await StopAsync(crash: true);
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    private Task RunAsServerUserAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
+        Environment.IsPrivilegedProcess
+            ? RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(_bin, program), .. arguments], cancellationToken)
+            : RunAsync(Path.Combine(_bin, program), arguments, cancellationToken);
+
+    private static async Task RunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"{Path.GetFileName(program)} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{await output}{await errors}");
+        }
+    }
+
+    // Newest installed major version first, as ./galaxy picks it.
+    private static string FindBinaries()
+    {
+        const string root = "/usr/lib/postgresql";
+        var bin = Directory.Exists(root)
+            ? Directory.GetDirectories(root)
+                .Select(version => Path.Combine(version, "bin"))
+                .Where(candidate => File.Exists(Path.Combine(candidate, "initdb")))
+                .OrderByDescending(candidate => int.TryParse(Path.GetFileName(Path.GetDirectoryName(candidate)), out var major) ? major : 0)
+                .FirstOrDefault()
+            : null;
+        return bin ?? throw new InvalidOperationException("PostgreSQL's binaries are not installed: ./galaxy test installs them.");
+    }
+}
