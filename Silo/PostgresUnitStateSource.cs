@@ -1,4 +1,5 @@
 using Galaxy.Grains;
+using Galaxy.Persistence.GroupCommit;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
@@ -30,6 +31,10 @@ internal sealed class PostgresUnitStateSource(
         try
         {
             return await ReadAsync(firstUnitId, count, cancellationToken);
+        }
+        catch (Exception exception) when (StorageUnavailableException.IsOutage(exception))
+        {
+            throw StorageUnavailableException.ForRead($"units {firstUnitId}…{firstUnitId + count - 1}", exception);
         }
         finally
         {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Galaxy.Persistence.GroupCommit;
 using Orleans.Runtime;
 
 namespace Galaxy.Gateway;
@@ -12,7 +13,9 @@ internal sealed class GatewayExceptionHandler(IProblemDetailsService problems, I
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        var result = exception switch
+        // Orleans reports a storage read that failed during a grain's activation wrapped in an OrleansException.
+        var cause = exception is OrleansException { InnerException: StorageUnavailableException inner } ? inner : exception;
+        var result = cause switch
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problems.BodyTooLarge(),
             BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => Problems.Create(
@@ -30,6 +33,8 @@ internal sealed class GatewayExceptionHandler(IProblemDetailsService problems, I
             StateNotPersistedException => Problems.Create(
                 StatusCodes.Status503ServiceUnavailable, "storage-unavailable", "Storage is unavailable",
                 "The change could not be made durable and was not applied; retry shortly."),
+            StorageUnavailableException unreadable => Problems.Create(
+                StatusCodes.Status503ServiceUnavailable, "storage-unavailable", "Storage is unavailable", unreadable.Message),
             SiloUnavailableException or OrleansMessageRejectionException =>
                 Problems.ClusterUnavailable("The request could not reach the silo that serves it; retry shortly."),
             TimeoutException => Problems.Create(

@@ -60,7 +60,16 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
     public async Task ReadStateAsync<T>(
         string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
     {
-        var stored = await _reader.ReadAsync(StorageRowKey.For(stateName, grainId), cancellationToken);
+        StoredState? stored;
+        try
+        {
+            stored = await _reader.ReadAsync(StorageRowKey.For(stateName, grainId), cancellationToken);
+        }
+        catch (Exception exception) when (StorageUnavailableException.IsOutage(exception))
+        {
+            throw StorageUnavailableException.ForRead($"the {stateName} state of {grainId}", exception);
+        }
+
         var state = stored?.Payload is { } payload ? _serializer.Deserialize<T>(payload) : default;
 
         // As the stock provider: a cleared row (no payload) still exists and keeps its version.

@@ -105,7 +105,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
                 batch[i].Completed(applied[i]);
             }
         }
-        catch (Exception exception) when (StorageOutage.IsOutage(exception))
+        catch (Exception exception) when (StorageUnavailableException.IsOutage(exception))
         {
             if (_outage.Begin(exception))
             {

@@ -1,6 +1,3 @@
-using System.Net.Sockets;
-using Npgsql;
-
 namespace Galaxy.Persistence.GroupCommit;
 
 /// <summary>
@@ -12,19 +9,6 @@ internal sealed class StorageOutage(TimeSpan backoff, TimeProvider clock)
     private readonly Lock _lock = new();
     private Exception? _cause;
     private long _retryAt;
-
-    /// <summary>
-    /// Network and connection failures, and the server's own "connection exception" (08) and "operator intervention"
-    /// (57P: shutdown, terminated backend) classes; not errors in a statement, which another batch would not share.
-    /// </summary>
-    public static bool IsOutage(Exception exception) => exception switch
-    {
-        PostgresException postgres => postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
-                                      || postgres.SqlState.StartsWith("57P", StringComparison.Ordinal),
-        NpgsqlException => true,
-        SocketException or IOException or TimeoutException => true,
-        _ => false,
-    };
 
     /// <summary>The failure that began the outage, while its backoff lasts; null when a batch may try PostgreSQL.</summary>
     public Exception? ActiveCause()

@@ -6,6 +6,7 @@ IBenchmark[] benchmarks =
     new StorageBenchmark(),
     new ServeBenchmark(),
     new GalaxyBenchmark(),
+    new FailoverBenchmark(),
 ];
 
 if (args.Length == 0 || benchmarks.All(b => b.Name != args[0]))

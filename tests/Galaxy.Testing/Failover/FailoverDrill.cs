@@ -12,7 +12,13 @@ public sealed record FailoverDrillOptions
     /// <summary>Concurrent learners; each owns every Workers-th unit, so a unit has one learn in flight at a time.</summary>
     public int Workers { get; init; } = 64;
 
-    /// <summary>Learning before the kill (after every unit was activated).</summary>
+    /// <summary>
+    /// Predict on every unit first, so that all are active when the silo dies; otherwise the learners activate the
+    /// units they reach.
+    /// </summary>
+    public bool ActivateAll { get; init; } = true;
+
+    /// <summary>Learning before the kill.</summary>
     public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>No failure for this long (and no learner still failing) ends a recovery.</summary>
@@ -67,8 +73,11 @@ public sealed class FailoverDrill(LocalGalaxy galaxy, int units, FailoverDrillOp
         using var http = galaxy.CreateHttpClient(TimeSpan.FromSeconds(30));
         var client = await galaxy.SignInAsync(http, cancellationToken);
 
-        options.Progress($"activating {units:N0} units");
-        await ActivateAsync(client, cancellationToken);
+        if (options.ActivateAll)
+        {
+            options.Progress($"activating {units:N0} units");
+            await ActivateAsync(client, cancellationToken);
+        }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var learners = Enumerable.Range(0, options.Workers).Select(worker => Task.Run(() => LearnAsync(client, worker, stop.Token))).ToArray();

@@ -5,8 +5,8 @@ namespace Galaxy.Testing.Processes;
 
 /// <summary>
 /// One of Galaxy's programs (a silo, the gateway) run as its own process from its build output, as in production,
-/// with its settings on the command line. <see cref="Kill"/> is SIGKILL: no shutdown code runs. The last lines it
-/// printed are kept for the message of a failure.
+/// with its settings on the command line. <see cref="Kill"/> is SIGKILL: no shutdown code runs. Everything it prints
+/// goes to <see cref="LogFile"/>; the last lines are also kept for the message of a failure.
 /// </summary>
 public sealed class AppProcess : IAsyncDisposable
 {
@@ -14,19 +14,24 @@ public sealed class AppProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lastLines = new();
+    private readonly StreamWriter _log;
 
-    private AppProcess(string name, Process process)
+    private AppProcess(string name, Process process, string logFile)
     {
         Name = name;
         _process = process;
+        LogFile = logFile;
+        _log = new StreamWriter(logFile) { AutoFlush = true };
     }
 
     public string Name { get; }
 
+    public string LogFile { get; }
+
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts <paramref name="project"/>'s assembly (e.g. <c>Silo/Galaxy.Silo</c>) with <c>--key=value</c> settings.</summary>
-    public static AppProcess Start(string name, string project, IReadOnlyDictionary<string, string> settings)
+    public static AppProcess Start(string name, string project, IReadOnlyDictionary<string, string> settings, string logDirectory)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(RepositoryBuild.AssemblyOf(project));
@@ -36,7 +41,7 @@ public sealed class AppProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {name}.");
-        var app = new AppProcess(name, process);
+        var app = new AppProcess(name, process, Path.Combine(logDirectory, name + ".log"));
         process.OutputDataReceived += (_, line) => app.Keep(line.Data);
         process.ErrorDataReceived += (_, line) => app.Keep(line.Data);
         process.BeginOutputReadLine();
@@ -53,13 +58,13 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
-    public string LastLines() => $"--- last lines of {Name} ---\n{string.Join('\n', _lastLines)}";
+    public string LastLines() => $"--- last lines of {Name} (all in {LogFile}) ---\n{string.Join('\n', _lastLines)}";
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         Kill();
         _process.Dispose();
-        return ValueTask.CompletedTask;
+        await _log.DisposeAsync();
     }
 
     private void Keep(string? line)
@@ -67,6 +72,11 @@ public sealed class AppProcess : IAsyncDisposable
         if (line is null)
         {
             return;
+        }
+
+        lock (_log)
+        {
+            _log.WriteLine(line);
         }
 
         _lastLines.Enqueue(line);

@@ -5,6 +5,7 @@ using Galaxy.Grains;
 using GalaxyTopology = Galaxy.Grains.GalaxyTopology;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Persistence;
+using Galaxy.Silo.Seeding;
 using Npgsql;
 
 namespace Galaxy.Testing.Processes;
@@ -14,7 +15,9 @@ namespace Galaxy.Testing.Processes;
 /// <param name="Labscapes">Labscapes of the galaxy.</param>
 /// <param name="UnitsPerLabscape">Units per labscape.</param>
 /// <param name="Settings">More settings for every silo and the gateway (e.g. <c>Galaxy:Collection:…</c>).</param>
-public sealed record LocalGalaxyOptions(int Silos, int Labscapes, int UnitsPerLabscape, IReadOnlyDictionary<string, string>? Settings = null);
+/// <param name="Seed">Write every unit's initial state before the silos start, as <c>./galaxy seed</c> does.</param>
+public sealed record LocalGalaxyOptions(
+    int Silos, int Labscapes, int UnitsPerLabscape, IReadOnlyDictionary<string, string>? Settings = null, bool Seed = false);
 
 /// <summary>
 /// A whole Galaxy deployment on loopback, each part in its own process as <c>./galaxy up --silos N</c> runs it: a private
@@ -39,6 +42,9 @@ public sealed class LocalGalaxy : IAsyncDisposable
     }
 
     public GalaxyTopology Topology { get; }
+
+    /// <summary>Where every process's output goes (kept after the galaxy stops).</summary>
+    public string LogDirectory { get; } = Directory.CreateTempSubdirectory("galaxy-local-").FullName;
 
     public PostgresServer Database { get; }
 
@@ -116,6 +122,13 @@ public sealed class LocalGalaxy : IAsyncDisposable
     {
         // Silos apply the schema themselves too; applied first, the membership table can be watched from the start.
         await new SchemaMigrator().ApplyAsync(Database.ConnectionString, cancellationToken);
+        if (options.Seed)
+        {
+            await using var seeder = new GalaxySeeder(Database.ConnectionString, ClusterId, Topology, new BatchingOptions().ToSettings(), TimeProvider.System);
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, Topology.Labscapes), new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken },
+                async (labscape, token) => await seeder.SeedLabscapeAsync(labscape, token));
+        }
         var common = new Dictionary<string, string>(options.Settings ?? new Dictionary<string, string>())
         {
             ["ConnectionStrings:Galaxy"] = Database.ConnectionString,
@@ -133,7 +146,7 @@ public sealed class LocalGalaxy : IAsyncDisposable
                 ["Galaxy:Cluster:SiloName"] = $"silo-{i}",
                 ["Galaxy:Cluster:SiloPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
                 ["Galaxy:Cluster:GatewayPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
-            }));
+            }, LogDirectory));
         }
 
         await WaitUntilAsync(async () => await ActiveSilosAsync(cancellationToken) == options.Silos, $"{options.Silos} active silos", cancellationToken);
@@ -148,7 +161,7 @@ public sealed class LocalGalaxy : IAsyncDisposable
             ["Galaxy:Guardian:Accounts:0:Role"] = Roles.LeadAi,
             ["Galaxy:Guardian:Accounts:0:PasswordHash"] = PasswordHasher.Hash(AccountPassword, iterations: 1_000),
             ["Galaxy:RateLimits:Inference:PermitLimit"] = "1000000000",
-        });
+        }, LogDirectory);
         using var http = CreateHttpClient(TimeSpan.FromSeconds(5));
         await WaitUntilAsync(async () =>
         {
