@@ -28,6 +28,7 @@ public sealed class FailoverBenchmark : IBenchmark
 
         var setUp = Stopwatch.StartNew();
         await using var galaxy = await LocalGalaxy.StartAsync(new LocalGalaxyOptions(silos, labscapes, UnitsPerLabscape, Seed: true), cancellationToken);
+        galaxy.KeepLogs = true;
         Console.WriteLine($"{units:N0} units seeded, {silos} silos and the gateway up in {setUp.Elapsed.TotalSeconds:F0} s; logs in {galaxy.LogDirectory}");
 
         var drill = new FailoverDrill(galaxy, units, new FailoverDrillOptions

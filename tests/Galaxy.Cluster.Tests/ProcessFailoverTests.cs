@@ -28,11 +28,13 @@ public sealed class ProcessFailoverTests(ITestOutputHelper output)
         }
         catch (Exception exception)
         {
+            galaxy.KeepLogs = true;
             throw new InvalidOperationException($"The drill failed: {exception.Message}\n{galaxy.LastLines()}", exception);
         }
 
         output.WriteLine(report.ToString());
-        output.WriteLine(galaxy.LastLines());
+        output.WriteLine($"process logs (kept unless every check passes): {galaxy.LogDirectory}");
+        galaxy.KeepLogs = true;
         Assert.True(report.Acknowledged > 0, "no learn was acknowledged");
         Assert.Equal(0, report.LostAcknowledged);
         Assert.Equal(0, report.Anomalies);
@@ -43,5 +45,6 @@ public sealed class ProcessFailoverTests(ITestOutputHelper output)
         Assert.Equal(0, report.OutageFailuresNot503);
         Assert.Equal(0, report.OutageAcknowledged);
         Assert.True(report.DatabaseRecovered, $"still failing {report.DatabaseRecoverySeconds:F1} s after PostgreSQL restarted");
+        galaxy.KeepLogs = false;
     }
 }

@@ -43,8 +43,11 @@ public sealed class LocalGalaxy : IAsyncDisposable
 
     public GalaxyTopology Topology { get; }
 
-    /// <summary>Where every process's output goes (kept after the galaxy stops).</summary>
+    /// <summary>Where every process's output goes; deleted when the galaxy stops unless <see cref="KeepLogs"/>.</summary>
     public string LogDirectory { get; } = Directory.CreateTempSubdirectory("galaxy-local-").FullName;
+
+    /// <summary>Keep <see cref="LogDirectory"/> after the galaxy stops, e.g. because something failed.</summary>
+    public bool KeepLogs { get; set; }
 
     public PostgresServer Database { get; }
 
@@ -69,6 +72,7 @@ public sealed class LocalGalaxy : IAsyncDisposable
         catch (Exception exception)
         {
             var diagnostics = galaxy.LastLines();
+            galaxy.KeepLogs = true;
             await galaxy.DisposeAsync();
             throw new InvalidOperationException($"The local galaxy did not start: {exception.Message}\n{diagnostics}", exception);
         }
@@ -116,6 +120,10 @@ public sealed class LocalGalaxy : IAsyncDisposable
         }
 
         await Database.DisposeAsync();
+        if (!KeepLogs)
+        {
+            Directory.Delete(LogDirectory, recursive: true);
+        }
     }
 
     private async Task LaunchAsync(LocalGalaxyOptions options, CancellationToken cancellationToken)
