@@ -25,6 +25,10 @@ public sealed class FailoverBenchmark : IBenchmark
         var silos = Option(args, "--silos", 3);
         var workers = Option(args, "--workers", 512);
         var units = labscapes * UnitsPerLabscape;
+        if (silos < 2)
+        {
+            throw new ArgumentException("The drill kills one silo and needs another to fail over to: --silos 2 or more.");
+        }
 
         var setUp = Stopwatch.StartNew();
         await using var galaxy = await LocalGalaxy.StartAsync(new LocalGalaxyOptions(silos, labscapes, UnitsPerLabscape, Seed: true), cancellationToken);
