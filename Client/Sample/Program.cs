@@ -32,8 +32,17 @@ try
 
     if (apiKey is null)
     {
-        var receipt = await galaxy.LearnAsync(unitId, input, [1, 0, 0, 0], cancellationToken: stop.Token);
-        Console.WriteLine($"one learn step: loss {receipt.Loss:F4}, revision {receipt.Revision}");
+        // A learn from the revision we just read: if its answer is lost, repeating it cannot apply the step twice.
+        var unit = await galaxy.GetUnitAsync(unitId, stop.Token);
+        try
+        {
+            var receipt = await galaxy.LearnAsync(unitId, input, [1, 0, 0, 0], expectedRevision: unit.Revision, cancellationToken: stop.Token);
+            Console.WriteLine($"one learn step: loss {receipt.Loss:F4}, revision {receipt.Revision}");
+        }
+        catch (GalaxyRevisionMismatchException moved)
+        {
+            Console.WriteLine($"unit {unitId} moved on to revision {moved.CurrentRevision} meanwhile; nothing was changed");
+        }
     }
 }
 catch (GalaxyApiException problem)
