@@ -23,7 +23,7 @@ public sealed class GalaxyBenchmark : IBenchmark
         var labscapes = args.SkipWhile(a => a != "--labscapes").Skip(1).Select(int.Parse).FirstOrDefault(256);
         var topology = new GalaxyTopology(labscapes, UnitsPerLabscape, new ModelShape(16, 16, 4));
         var units = topology.UnitCount;
-        await using var database = await ScratchDatabase.CreateAsync("galaxy");
+        await using var database = await TestDatabase.CreateAsync();
 
         var seeding = Stopwatch.StartNew();
         await using (var seeder = new GalaxySeeder(

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Galaxy.Gateway.Guardian;
+using Galaxy.Testing.Processes;
 
 namespace Galaxy.Bench;
 
@@ -10,19 +11,18 @@ namespace Galaxy.Bench;
 /// </summary>
 internal static class GatewayLoad
 {
-    private const int Port = 5091;
-
     public static async Task MeasureAsync(
         BenchReport report, string connectionString, string clusterId, long[] units, bool quick, CancellationToken cancellationToken)
     {
         var key = await ApiKeyStore.CreateAsync(connectionString, "serve-benchmark", "bench", cancellationToken);
-        await using var gateway = await GatewayProcess.StartAsync(Port, new Dictionary<string, string>
+        await using var gateway = await GatewayProcess.StartAsync(new Dictionary<string, string>
         {
+            ["Logging:LogLevel:Default"] = "Warning",
             ["ConnectionStrings:Galaxy"] = connectionString,
             ["Galaxy:Cluster:ClusterId"] = clusterId,
             ["Galaxy:Cluster:ServiceId"] = BenchSilo.ServiceId,
             ["Galaxy:RateLimits:Inference:PermitLimit"] = "1000000000",
-        }, cancellationToken);
+        }, cancellationToken: cancellationToken);
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, UseCookies = false })
         {

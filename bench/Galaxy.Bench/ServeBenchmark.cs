@@ -25,7 +25,7 @@ public sealed class ServeBenchmark : IBenchmark
         var quick = args.Contains("--quick");
         var phase = TimeSpan.FromSeconds(quick ? 2 : 5);
         var units = WorkingSet();
-        await using var database = await ScratchDatabase.CreateAsync("serve");
+        await using var database = await TestDatabase.CreateAsync();
 
         await using (var silo = await BenchSilo.StartAsync(database.ConnectionString, "serve-batched", Settings(maxBatchSize: 4096)))
         {

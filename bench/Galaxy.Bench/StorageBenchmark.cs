@@ -35,7 +35,7 @@ public sealed class StorageBenchmark : IBenchmark
 
     public async Task RunAsync(BenchReport report, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        await using var database = await ScratchDatabase.CreateAsync("storage");
+        await using var database = await TestDatabase.CreateAsync();
         await using var providers = await Providers.StartAsync(database.ConnectionString);
         var units = await SeedAsync(providers.GroupCommit, cancellationToken);
         report.Record("storage.payload_bytes", providers.Serializer.SerializeToArray(units[0].State).Length, "B", "one unit's state, Orleans binary");

@@ -5,10 +5,11 @@ using Xunit;
 namespace Galaxy.Testing;
 
 /// <summary>
-/// A fresh PostgreSQL database with Galaxy's schema, created on the server that <c>./galaxy test</c> provisions and
-/// names in <c>GALAXY_CONNECTION_STRING</c>, and dropped afterwards. Use it as an xunit class or collection fixture.
+/// A fresh PostgreSQL database with Galaxy's schema, created on the server that <c>./galaxy test</c> (or
+/// <c>./galaxy bench</c>) provisions and names in <c>GALAXY_CONNECTION_STRING</c>, and dropped afterwards. Use it as
+/// an xunit class or collection fixture, or with <see cref="CreateAsync"/> and <c>await using</c>.
 /// </summary>
-public sealed class TestDatabase : IAsyncLifetime
+public sealed class TestDatabase : IAsyncLifetime, IAsyncDisposable
 {
     private readonly string _serverConnectionString = FindServerConnectionString();
 
@@ -16,6 +17,13 @@ public sealed class TestDatabase : IAsyncLifetime
 
     /// <summary>The connection string of the fresh database.</summary>
     public string ConnectionString => new NpgsqlConnectionStringBuilder(_serverConnectionString) { Database = Name }.ConnectionString;
+
+    public static async Task<TestDatabase> CreateAsync()
+    {
+        var database = new TestDatabase();
+        await database.InitializeAsync();
+        return database;
+    }
 
     public async Task InitializeAsync()
     {
@@ -28,6 +36,8 @@ public sealed class TestDatabase : IAsyncLifetime
         NpgsqlConnection.ClearAllPools();
         await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
     }
+
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
 
     public async Task<T?> ScalarAsync<T>(string sql, params object[] parameters)
     {
@@ -61,6 +71,6 @@ public sealed class TestDatabase : IAsyncLifetime
         }
 
         throw new InvalidOperationException(
-            $"{GalaxyConnection.EnvironmentVariable} is not set: run the tests with ./galaxy test, or export it (./galaxy db url prints it).");
+            $"{GalaxyConnection.EnvironmentVariable} is not set: run the tests with ./galaxy test (benchmarks with ./galaxy bench), or export it (./galaxy db url prints it).");
     }
 }

@@ -61,7 +61,7 @@ internal static class RequestChecks
     public static ProblemHttpResult? IfMatchRevision(HttpRequest request, out long? revision)
     {
         revision = null;
-        if (!request.Headers.IfMatch.Any())
+        if (request.Headers.IfMatch.Count == 0)
         {
             return null;
         }

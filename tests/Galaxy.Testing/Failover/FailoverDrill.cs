@@ -64,10 +64,6 @@ public sealed class FailoverDrill(LocalGalaxy galaxy, int units, FailoverDrillOp
     private TimeSpan _databaseStopped = TimeSpan.MaxValue;
     private TimeSpan _databaseRestarting = TimeSpan.MaxValue;
 
-    public static float[] LearnInput => Input;
-
-    public static float[] LearnTarget => Target;
-
     public async Task<FailoverReport> RunAsync(CancellationToken cancellationToken = default)
     {
         using var http = galaxy.CreateHttpClient(TimeSpan.FromSeconds(30));

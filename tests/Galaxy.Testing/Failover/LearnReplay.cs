@@ -24,14 +24,17 @@ public static class LearnReplay
 
         await table.LoadUnitsAsync(0, seeded);
         var settings = new LearningOptions().ToSpec().ToSettings();
+        var inputs = Enumerable.Repeat(input, backend.MaxBatchRows).SelectMany(row => row).ToArray();
+        var targets = Enumerable.Repeat(target, backend.MaxBatchRows).SelectMany(row => row).ToArray();
+        var losses = new float[backend.MaxBatchRows];
         for (var step = 0L; step < learns.DefaultIfEmpty().Max(); step++)
         {
             var rows = Enumerable.Range(0, units.Count).Where(i => learns[i] > step).ToArray();
             foreach (var batch in rows.Chunk(backend.MaxBatchRows))
             {
-                var inputs = Enumerable.Repeat(input, batch.Length).SelectMany(row => row).ToArray();
-                var targets = Enumerable.Repeat(target, batch.Length).SelectMany(row => row).ToArray();
-                await table.LearnStepAsync(batch, inputs, targets, settings, new float[batch.Length]);
+                await table.LearnStepAsync(
+                    batch, inputs.AsMemory(0, batch.Length * input.Length), targets.AsMemory(0, batch.Length * target.Length),
+                    settings, losses.AsMemory(0, batch.Length));
             }
         }
 

@@ -6,7 +6,7 @@ namespace Galaxy.Testing.Processes;
 /// <summary>
 /// One of Galaxy's programs (a silo, the gateway) run as its own process from its build output, as in production,
 /// with its settings on the command line. <see cref="Kill"/> is SIGKILL: no shutdown code runs. Everything it prints
-/// goes to <see cref="LogFile"/>; the last lines are also kept for the message of a failure.
+/// goes to <see cref="LogFile"/>, when it has one; the last lines are kept for the message of a failure.
 /// </summary>
 public sealed class AppProcess : IAsyncDisposable
 {
@@ -14,24 +14,24 @@ public sealed class AppProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lastLines = new();
-    private readonly StreamWriter _log;
+    private readonly StreamWriter? _log;
 
-    private AppProcess(string name, Process process, string logFile)
+    private AppProcess(string name, Process process, string? logFile)
     {
         Name = name;
         _process = process;
         LogFile = logFile;
-        _log = new StreamWriter(logFile) { AutoFlush = true };
+        _log = logFile is null ? null : new StreamWriter(logFile) { AutoFlush = true };
     }
 
     public string Name { get; }
 
-    public string LogFile { get; }
+    public string? LogFile { get; }
 
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts <paramref name="project"/>'s assembly (e.g. <c>Silo/Galaxy.Silo</c>) with <c>--key=value</c> settings.</summary>
-    public static AppProcess Start(string name, string project, IReadOnlyDictionary<string, string> settings, string logDirectory)
+    public static AppProcess Start(string name, string project, IReadOnlyDictionary<string, string> settings, string? logDirectory = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(RepositoryBuild.AssemblyOf(project));
@@ -41,7 +41,7 @@ public sealed class AppProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {name}.");
-        var app = new AppProcess(name, process, Path.Combine(logDirectory, name + ".log"));
+        var app = new AppProcess(name, process, logDirectory is null ? null : Path.Combine(logDirectory, name + ".log"));
         process.OutputDataReceived += (_, line) => app.Keep(line.Data);
         process.ErrorDataReceived += (_, line) => app.Keep(line.Data);
         process.BeginOutputReadLine();
@@ -58,13 +58,16 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
-    public string LastLines() => $"--- last lines of {Name} (all in {LogFile}) ---\n{string.Join('\n', _lastLines)}";
+    public string LastLines() => $"--- last lines of {Name}{(LogFile is null ? "" : $" (all in {LogFile})")} ---\n{string.Join('\n', _lastLines)}";
 
     public async ValueTask DisposeAsync()
     {
         Kill();
         _process.Dispose();
-        await _log.DisposeAsync();
+        if (_log is not null)
+        {
+            await _log.DisposeAsync();
+        }
     }
 
     private void Keep(string? line)
@@ -74,9 +77,12 @@ public sealed class AppProcess : IAsyncDisposable
             return;
         }
 
-        lock (_log)
+        if (_log is not null)
         {
-            _log.WriteLine(line);
+            lock (_log)
+            {
+                _log.WriteLine(line);
+            }
         }
 
         _lastLines.Enqueue(line);

@@ -55,9 +55,11 @@ public sealed class LocalGalaxy : IAsyncDisposable
 
     public IReadOnlyList<AppProcess> Silos => _silos;
 
-    public AppProcess? Gateway { get; private set; }
+    public GatewayProcess? Gateway { get; private set; }
 
-    public Uri GatewayAddress { get; private set; } = new("http://127.0.0.1");
+    public Uri GatewayAddress => Gateway?.Address ?? throw new InvalidOperationException("The gateway is not started.");
+
+    private IEnumerable<AppProcess> Processes => Gateway is null ? _silos : _silos.Append(Gateway.Process);
 
     public static async Task<LocalGalaxy> StartAsync(LocalGalaxyOptions options, CancellationToken cancellationToken = default)
     {
@@ -109,12 +111,11 @@ public sealed class LocalGalaxy : IAsyncDisposable
         return (int)(long)(await count.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    public string LastLines() =>
-        string.Join('\n', _silos.Append(Gateway).OfType<AppProcess>().Select(process => process.LastLines()));
+    public string LastLines() => string.Join('\n', Processes.Select(process => process.LastLines()));
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in _silos.Append(Gateway).OfType<AppProcess>())
+        foreach (var process in Processes)
         {
             await process.DisposeAsync();
         }
@@ -137,6 +138,7 @@ public sealed class LocalGalaxy : IAsyncDisposable
                 Enumerable.Range(0, Topology.Labscapes), new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken },
                 async (labscape, token) => await seeder.SeedLabscapeAsync(labscape, token));
         }
+
         var common = new Dictionary<string, string>(options.Settings ?? new Dictionary<string, string>())
         {
             ["ConnectionStrings:Galaxy"] = Database.ConnectionString,
@@ -159,29 +161,14 @@ public sealed class LocalGalaxy : IAsyncDisposable
 
         await WaitUntilAsync(async () => await ActiveSilosAsync(cancellationToken) == options.Silos, $"{options.Silos} active silos", cancellationToken);
 
-        var port = LoopbackPort.Free();
-        GatewayAddress = new Uri($"http://127.0.0.1:{port}");
-        Gateway = AppProcess.Start("gateway", "Client/Gateway/Galaxy.Gateway", new Dictionary<string, string>(common)
+        Gateway = await GatewayProcess.StartAsync(new Dictionary<string, string>(common)
         {
-            ["urls"] = GatewayAddress.ToString(),
             ["Galaxy:Guardian:SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["Galaxy:Guardian:Accounts:0:Name"] = AccountName,
             ["Galaxy:Guardian:Accounts:0:Role"] = Roles.LeadAi,
             ["Galaxy:Guardian:Accounts:0:PasswordHash"] = PasswordHasher.Hash(AccountPassword, iterations: 1_000),
             ["Galaxy:RateLimits:Inference:PermitLimit"] = "1000000000",
-        }, LogDirectory);
-        using var http = CreateHttpClient(TimeSpan.FromSeconds(5));
-        await WaitUntilAsync(async () =>
-        {
-            try
-            {
-                return (await http.GetAsync("/health/ready", cancellationToken)).IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, "the gateway ready", cancellationToken);
+        }, LogDirectory, cancellationToken);
     }
 
     private async Task WaitUntilAsync(Func<Task<bool>> condition, string what, CancellationToken cancellationToken)
@@ -189,7 +176,7 @@ public sealed class LocalGalaxy : IAsyncDisposable
         var waited = Stopwatch.StartNew();
         while (!await condition())
         {
-            if (_silos.Append(Gateway).OfType<AppProcess>().FirstOrDefault(process => process.HasExited) is { } exited)
+            if (Processes.FirstOrDefault(process => process.HasExited) is { } exited)
             {
                 throw new InvalidOperationException($"{exited.Name} exited while waiting for {what}.");
             }

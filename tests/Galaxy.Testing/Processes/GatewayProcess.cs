@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Galaxy.Testing.Processes;
+
+/// <summary>
+/// The real gateway in a process of its own, as it runs in production, on a free loopback port; ready (its
+/// <c>/health/ready</c> answers) when <see cref="StartAsync"/> returns, and killed when disposed.
+/// </summary>
+public sealed class GatewayProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan ReadyBound = TimeSpan.FromSeconds(120);
+
+    private GatewayProcess(AppProcess process, Uri address)
+    {
+        Process = process;
+        Address = address;
+    }
+
+    public AppProcess Process { get; }
+
+    public Uri Address { get; }
+
+    /// <param name="settings">The gateway's settings, passed as <c>--key=value</c>.</param>
+    /// <param name="logDirectory">Where its output goes, if anywhere.</param>
+    /// <param name="cancellationToken">Stops the wait for readiness.</param>
+    public static async Task<GatewayProcess> StartAsync(
+        IReadOnlyDictionary<string, string> settings, string? logDirectory = null, CancellationToken cancellationToken = default)
+    {
+        var address = new Uri($"http://127.0.0.1:{LoopbackPort.Free().ToString(CultureInfo.InvariantCulture)}");
+        var process = AppProcess.Start(
+            "gateway", "Client/Gateway/Galaxy.Gateway", new Dictionary<string, string>(settings) { ["urls"] = address.ToString() }, logDirectory);
+        var gateway = new GatewayProcess(process, address);
+        try
+        {
+            await gateway.WaitReadyAsync(cancellationToken);
+            return gateway;
+        }
+        catch
+        {
+            await gateway.DisposeAsync();
+            throw;
+        }
+    }
+
+    public ValueTask DisposeAsync() => Process.DisposeAsync();
+
+    private async Task WaitReadyAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            if (Process.HasExited)
+            {
+                throw new InvalidOperationException($"The gateway exited before it was ready.\n{Process.LastLines()}");
+            }
+
+            try
+            {
+                if ((await http.GetAsync("/health/ready", cancellationToken)).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            if (waited.Elapsed > ReadyBound)
+            {
+                throw new TimeoutException($"The gateway was not ready after {ReadyBound.TotalSeconds} s.\n{Process.LastLines()}");
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+    }
+}
