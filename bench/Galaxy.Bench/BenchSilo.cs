@@ -2,7 +2,6 @@ using Galaxy.Silo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Galaxy.Bench;
 
@@ -23,10 +22,11 @@ public sealed class BenchSilo : IAsyncDisposable
     public static async Task<BenchSilo> StartAsync(string connectionString, string clusterId, IDictionary<string, string?> settings)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // A key, not SetMinimumLevel: the appsettings.json beside the bench would override that with its own default.
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings)
         {
             ["ConnectionStrings:Galaxy"] = connectionString,
+            ["Logging:LogLevel:Default"] = "Warning",
         });
         var cluster = new GalaxyClusterOptions
         {
