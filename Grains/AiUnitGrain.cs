@@ -10,12 +10,10 @@ namespace Galaxy.Grains;
 [ColocatedWithLabscape]
 public sealed class AiUnitGrain(
     [PersistentState(UnitState.StateName, GrainStorage.Galaxy)] IPersistentState<UnitState> state,
-    IOptions<GalaxyTopologyOptions> topologyOptions,
-    IOptions<LearningOptions> learningOptions,
+    GalaxyTopology topology,
+    LearnSpec learnSpec,
     TimeProvider clock) : Grain, IAiUnitGrain
 {
-    private readonly GalaxyTopology _topology = topologyOptions.Value.ToTopology();
-    private readonly LearnSpec _learnSpec = learningOptions.Value.ToSpec();
     private ILabscapeGrain? _labscape;
 
     // Counters that change without a parameter change ride along with the next write rather than cost one each.
@@ -24,17 +22,17 @@ public sealed class AiUnitGrain(
 
     private long UnitId => this.GetPrimaryKeyLong();
 
-    private bool Exists => _topology.ContainsUnit(UnitId);
+    private bool Exists => topology.ContainsUnit(UnitId);
 
-    private ILabscapeGrain Labscape => _labscape ??= GrainFactory.GetGrain<ILabscapeGrain>(_topology.LabscapeOf(UnitId));
+    private ILabscapeGrain Labscape => _labscape ??= GrainFactory.GetGrain<ILabscapeGrain>(topology.LabscapeOf(UnitId));
 
-    private int Slot => _topology.SlotOf(UnitId);
+    private int Slot => topology.SlotOf(UnitId);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (Exists && !state.RecordExists)
         {
-            state.State = Seeds.Unit(UnitId, _topology, clock.GetUtcNow());
+            state.State = Seeds.Unit(UnitId, topology, clock.GetUtcNow());
             await state.PersistAsync(this, cancellationToken);
         }
     }
@@ -56,7 +54,7 @@ public sealed class AiUnitGrain(
     public async Task<float[]> Predict(float[] input, TimeSpan? timeout = null)
     {
         EnsureExists();
-        UnitInput.EnsureValid(input, _topology.Architecture.Inputs, "input");
+        UnitInput.EnsureValid(input, topology.Architecture.Inputs, "input");
         UnitInput.EnsureValidTimeout(timeout);
 
         var reply = await Labscape.Predict(Slot, state.State.Revision, input, timeout);
@@ -72,8 +70,8 @@ public sealed class AiUnitGrain(
     public async Task<LearnReceipt> Learn(float[] input, float[] target, TimeSpan? timeout = null, long? expectedRevision = null)
     {
         EnsureExists();
-        UnitInput.EnsureValid(input, _topology.Architecture.Inputs, "input");
-        UnitInput.EnsureValidTarget(target, _topology.Architecture, _learnSpec.Loss);
+        UnitInput.EnsureValid(input, topology.Architecture.Inputs, "input");
+        UnitInput.EnsureValidTarget(target, topology.Architecture, learnSpec.Loss);
         UnitInput.EnsureValidTimeout(timeout);
 
         // The grain is not reentrant, so no other write can slip in between this check and the step's persist.
@@ -83,10 +81,10 @@ public sealed class AiUnitGrain(
             throw new RevisionMismatchException(UnitId, expected, current.Revision);
         }
 
-        var reply = await Labscape.Learn(Slot, current.Revision, input, target, _learnSpec, timeout);
+        var reply = await Labscape.Learn(Slot, current.Revision, input, target, learnSpec, timeout);
         if (reply.Status == SlotStatus.Stale)
         {
-            reply = await ReloadThen(() => Labscape.Learn(Slot, current.Revision, input, target, _learnSpec, timeout));
+            reply = await ReloadThen(() => Labscape.Learn(Slot, current.Revision, input, target, learnSpec, timeout));
         }
 
         var learned = reply.Value!;
@@ -127,7 +125,7 @@ public sealed class AiUnitGrain(
     {
         EnsureExists();
         var current = state.State;
-        var seeded = Seeds.Unit(UnitId, _topology, clock.GetUtcNow());
+        var seeded = Seeds.Unit(UnitId, topology, clock.GetUtcNow());
         var next = current with
         {
             Parameters = seeded.Parameters,
@@ -179,7 +177,7 @@ public sealed class AiUnitGrain(
         if (!Exists)
         {
             DeactivateOnIdle();
-            throw new GalaxyKeyOutOfRangeException("Unit", UnitId, _topology.UnitCount);
+            throw new GalaxyKeyOutOfRangeException("Unit", UnitId, topology.UnitCount);
         }
     }
 }

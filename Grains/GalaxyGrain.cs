@@ -4,17 +4,15 @@ namespace Galaxy.Grains;
 
 /// <summary>The galaxy-wide entry point: answers from the silo's configuration, so it is stateless.</summary>
 [StatelessWorker]
-public sealed class GalaxyGrain(IOptions<GalaxyTopologyOptions> topologyOptions) : Grain, IGalaxyGrain
+public sealed class GalaxyGrain(GalaxyTopology topology) : Grain, IGalaxyGrain
 {
-    private readonly GalaxyTopology _topology = topologyOptions.Value.ToTopology();
-
-    public Task<GalaxyTopology> GetTopology() => Task.FromResult(_topology);
+    public Task<GalaxyTopology> GetTopology() => Task.FromResult(topology);
 
     public async Task<GalaxyTickSummary> Tick(float[] input)
     {
-        UnitInput.EnsureValid(input, _topology.Architecture.Inputs, "input");
+        UnitInput.EnsureValid(input, topology.Architecture.Inputs, "input");
         var started = Stopwatch.GetTimestamp();
-        var labscapes = await Task.WhenAll(Enumerable.Range(0, _topology.Labscapes)
+        var labscapes = await Task.WhenAll(Enumerable.Range(0, topology.Labscapes)
             .Select(id => GrainFactory.GetGrain<ILabscapeGrain>(id).Tick(input)));
         return new GalaxyTickSummary(
             labscapes.Sum(l => (long)l.Units),

@@ -12,13 +12,12 @@ namespace Galaxy.Grains;
 [SpreadOverSilos]
 public sealed class LabscapeGrain(
     [PersistentState(LabscapeState.StateName, GrainStorage.Galaxy)] IPersistentState<LabscapeState> state,
-    IOptions<GalaxyTopologyOptions> topologyOptions,
+    GalaxyTopology topology,
     IOptions<BatchingOptions> batchingOptions,
     IComputeBackend backend,
     IUnitStateSource unitStates,
     TimeProvider clock) : Grain, ILabscapeGrain
 {
-    private readonly GalaxyTopology _topology = topologyOptions.Value.ToTopology();
     private IParameterTable? _table;
     private RequestBatcher? _batcher;
     private BatchMetrics? _metrics;
@@ -28,7 +27,7 @@ public sealed class LabscapeGrain(
 
     private int LabscapeId => (int)this.GetPrimaryKeyLong();
 
-    private bool Exists => _topology.ContainsLabscape(this.GetPrimaryKeyLong());
+    private bool Exists => topology.ContainsLabscape(this.GetPrimaryKeyLong());
 
     private RequestBatcher Batcher => _batcher ?? throw NotFound();
 
@@ -46,11 +45,11 @@ public sealed class LabscapeGrain(
             var now = clock.GetUtcNow();
             state.State = state.RecordExists
                 ? state.State with { Batching = batching, UpdatedAt = now }
-                : Seeds.Labscape(LabscapeId, _topology, batching, now);
+                : Seeds.Labscape(LabscapeId, topology, batching, now);
             await state.PersistAsync(this, cancellationToken);
         }
 
-        _table = backend.CreateTable(_topology.Architecture.ToArchitecture(), _topology.UnitsPerLabscape);
+        _table = backend.CreateTable(topology.Architecture.ToArchitecture(), topology.UnitsPerLabscape);
         await RebuildTableAsync(cancellationToken);
         _metrics = new BatchMetrics(LabscapeId);
         _batcher = new RequestBatcher(_table, state.State.Batching, backend.MaxBatchRows, _metrics);
@@ -70,7 +69,7 @@ public sealed class LabscapeGrain(
     public async Task Load(int slot, long revision, float[] parameters)
     {
         EnsureSlot(slot);
-        UnitInput.EnsureValid(parameters, _topology.Architecture.ParameterCount, "parameter vector");
+        UnitInput.EnsureValid(parameters, topology.Architecture.ParameterCount, "parameter vector");
         await Batcher.WithTableAsync(async table =>
         {
             await table.LoadUnitAsync(slot, parameters);
@@ -111,7 +110,7 @@ public sealed class LabscapeGrain(
     public async Task<float[]> PredictMany(long[] unitIds, float[] inputs, TimeSpan? timeout)
     {
         var batcher = Batcher;
-        var inputLength = _topology.Architecture.Inputs;
+        var inputLength = topology.Architecture.Inputs;
         if (inputs.Length != unitIds.Length * inputLength)
         {
             throw new InvalidUnitInputException(
@@ -122,12 +121,12 @@ public sealed class LabscapeGrain(
         var rows = new float[unitIds.Length][];
         for (var i = 0; i < unitIds.Length; i++)
         {
-            if (!_topology.ContainsUnit(unitIds[i]) || _topology.LabscapeOf(unitIds[i]) != LabscapeId)
+            if (!topology.ContainsUnit(unitIds[i]) || topology.LabscapeOf(unitIds[i]) != LabscapeId)
             {
                 throw new InvalidUnitInputException($"Unit {unitIds[i]} is not in labscape {LabscapeId}.");
             }
 
-            slots[i] = _topology.SlotOf(unitIds[i]);
+            slots[i] = topology.SlotOf(unitIds[i]);
             rows[i] = inputs.AsSpan(i * inputLength, inputLength).ToArray();
             UnitInput.EnsureValid(rows[i], inputLength, $"input of unit {unitIds[i]}");
         }
@@ -138,9 +137,9 @@ public sealed class LabscapeGrain(
 
     public async Task<TickSummary> Tick(float[] input)
     {
-        var shape = _topology.Architecture;
+        var shape = topology.Architecture;
         UnitInput.EnsureValid(input, shape.Inputs, "input");
-        var units = _topology.UnitsPerLabscape;
+        var units = topology.UnitsPerLabscape;
         _tickInputs ??= new float[units * shape.Inputs];
         _tickOutputs ??= new float[units * shape.Outputs];
         for (var unit = 0; unit < units; unit++)
@@ -167,8 +166,8 @@ public sealed class LabscapeGrain(
     /// <summary>Every slot gets its unit's persisted parameters, or its seeded ones if the unit was never written.</summary>
     private async Task RebuildTableAsync(CancellationToken cancellationToken)
     {
-        var architecture = _topology.Architecture.ToArchitecture();
-        var units = _topology.UnitsPerLabscape;
+        var architecture = topology.Architecture.ToArchitecture();
+        var units = topology.UnitsPerLabscape;
         var parameterCount = architecture.ParameterCount;
         var firstUnit = (long)LabscapeId * units;
         var parameters = new float[units * parameterCount];
@@ -186,7 +185,7 @@ public sealed class LabscapeGrain(
                     $"Unit {unit.UnitId} was persisted with {unit.Parameters.Length} parameters; this galaxy's units have {parameterCount}.");
             }
 
-            var slot = _topology.SlotOf(unit.UnitId);
+            var slot = topology.SlotOf(unit.UnitId);
             unit.Parameters.CopyTo(parameters, slot * parameterCount);
             _revisions[slot] = unit.Revision;
         }
@@ -201,15 +200,15 @@ public sealed class LabscapeGrain(
             throw NotFound();
         }
 
-        if (slot < 0 || slot >= _topology.UnitsPerLabscape)
+        if (slot < 0 || slot >= topology.UnitsPerLabscape)
         {
-            throw new InvalidUnitInputException($"Slot {slot} is outside 0…{_topology.UnitsPerLabscape - 1}.");
+            throw new InvalidUnitInputException($"Slot {slot} is outside 0…{topology.UnitsPerLabscape - 1}.");
         }
     }
 
     private GalaxyKeyOutOfRangeException NotFound()
     {
         DeactivateOnIdle();
-        return new GalaxyKeyOutOfRangeException("Labscape", this.GetPrimaryKeyLong(), _topology.Labscapes);
+        return new GalaxyKeyOutOfRangeException("Labscape", this.GetPrimaryKeyLong(), topology.Labscapes);
     }
 }

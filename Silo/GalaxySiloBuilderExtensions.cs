@@ -77,6 +77,11 @@ public static class GalaxySiloBuilderExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        // One topology and one learning spec per silo, shared by every grain instead of built per activation: a
+        // million activations would otherwise carry three million small copies for the GC to trace.
+        silo.Services.AddSingleton(services => services.GetRequiredService<IOptions<GalaxyTopologyOptions>>().Value.ToTopology());
+        silo.Services.AddSingleton(services => services.GetRequiredService<IOptions<LearningOptions>>().Value.ToSpec());
+
         silo.UseGalaxyCompute(configuration);
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         silo.Services.AddSingleton(services => ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(services));

@@ -23,14 +23,13 @@ public sealed class ColocatedWithLabscapeAttribute() : PlacementAttribute(new Co
 /// new ones follow the new mapping, which costs a network hop until the old activations are collected, never
 /// correctness.
 /// </summary>
-public sealed class LabscapeSiloDirector(IOptions<GalaxyTopologyOptions> topologyOptions) : IPlacementDirector
+public sealed class LabscapeSiloDirector(GalaxyTopology topology) : IPlacementDirector
 {
-    private readonly GalaxyTopology _topology = topologyOptions.Value.ToTopology();
 
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         var key = target.GrainIdentity.GetIntegerKey();
-        var labscape = strategy is ColocatedWithLabscapePlacement && _topology.ContainsUnit(key) ? _topology.LabscapeOf(key) : key;
+        var labscape = strategy is ColocatedWithLabscapePlacement && topology.ContainsUnit(key) ? topology.LabscapeOf(key) : key;
         var silos = context.GetCompatibleSilos(target);
         if (silos.Length == 0)
         {
