@@ -45,8 +45,9 @@ public sealed class GalaxyBenchmark : IBenchmark
             var baseline = Memory.Measure();
             var activation = await ForEveryUnitAsync(units, id => silo.Grains.GetGrain<IAiUnitGrain>(id).GetState(), cancellationToken);
             var active = Memory.Measure();
-            report.Record("galaxy.activate_s", activation, "s", $"{units:N0} units activated with their state, concurrency {Concurrency}");
-            report.Record("galaxy.activations_per_s", units / activation, "1/s", "");
+            report.Record("galaxy.activate_s", activation.Seconds, "s", $"{units:N0} units activated with their state, concurrency {Concurrency}");
+            report.Record("galaxy.activate_gc_pause_s", activation.GcPauseSeconds, "s", "of which the runtime was paused for garbage collection");
+            report.Record("galaxy.activations_per_s", units / activation.Seconds, "1/s", "");
             report.Record("galaxy.bytes_per_unit", (active.HeapBytes - baseline.HeapBytes) / (double)units, "B",
                 $"managed heap after a full GC, per unit; the unit's own weights are {topology.Architecture.ParameterCount * sizeof(float)} B");
             report.Record("galaxy.working_set_per_unit", (active.WorkingSetBytes - baseline.WorkingSetBytes) / (double)units, "B",
@@ -66,20 +67,23 @@ public sealed class GalaxyBenchmark : IBenchmark
             report.Record("galaxy.tick_ms", ticks[ticks.Count / 2], "ms", $"median of 5: {summary.Units:N0} forward passes through the grains");
 
             var checkpoint = await ForEveryUnitAsync(units, id => silo.Grains.GetGrain<IAiUnitGrain>(id).Checkpoint(), cancellationToken);
-            report.Record("galaxy.checkpoint_s", checkpoint, "s", $"every unit's state written through group commit, concurrency {Concurrency}");
+            report.Record("galaxy.checkpoint_s", checkpoint.Seconds, "s", $"every unit's state written through group commit, concurrency {Concurrency}");
+            report.Record("galaxy.checkpoint_gc_pause_s", checkpoint.GcPauseSeconds, "s", "of which the runtime was paused for garbage collection");
         }
 
         await using (var silo = await BenchSilo.StartAsync(database.ConnectionString, "galaxy-2", settings))
         {
             var coldLoad = await ForEveryUnitAsync(units, id => silo.Grains.GetGrain<IAiUnitGrain>(id).GetState(), cancellationToken);
-            report.Record("galaxy.cold_load_s", coldLoad, "s", "a new silo: every unit active again with its checkpointed state");
+            report.Record("galaxy.cold_load_s", coldLoad.Seconds, "s", "a new silo: every unit active again with its checkpointed state");
+            report.Record("galaxy.cold_load_gc_pause_s", coldLoad.GcPauseSeconds, "s", "of which the runtime was paused for garbage collection");
         }
     }
 
-    private static async Task<double> ForEveryUnitAsync(long units, Func<long, Task> call, CancellationToken cancellationToken)
+    private static async Task<Phase> ForEveryUnitAsync(long units, Func<long, Task> call, CancellationToken cancellationToken)
     {
         var next = -1L;
         var started = Stopwatch.GetTimestamp();
+        var pausedBefore = GC.GetTotalPauseDuration();
         var workers = Enumerable.Range(0, Concurrency).Select(_ => Task.Run(async () =>
         {
             for (var id = Interlocked.Increment(ref next); id < units && !cancellationToken.IsCancellationRequested; id = Interlocked.Increment(ref next))
@@ -92,8 +96,11 @@ public sealed class GalaxyBenchmark : IBenchmark
             }
         }, cancellationToken));
         await Task.WhenAll(workers);
-        return Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return new Phase(Stopwatch.GetElapsedTime(started).TotalSeconds, (GC.GetTotalPauseDuration() - pausedBefore).TotalSeconds);
     }
+
+    /// <summary>A pass over every unit: its wall time, and how much of it the runtime spent stopped for garbage collection.</summary>
+    private readonly record struct Phase(double Seconds, double GcPauseSeconds);
 
     private readonly record struct Memory(long HeapBytes, long WorkingSetBytes)
     {
