@@ -24,7 +24,7 @@ public sealed class AiUnitGrain(
 
     private bool Exists => topology.ContainsUnit(UnitId);
 
-    private ILabscapeGrain Labscape => _labscape ??= GrainFactory.GetGrain<ILabscapeGrain>(topology.LabscapeOf(UnitId));
+    private ILabscapeGrain Labscape => _labscape ??= GrainFactory.GetLabscape(topology.LabscapeOf(UnitId));
 
     private int Slot => topology.SlotOf(UnitId);
 

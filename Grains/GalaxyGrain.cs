@@ -13,7 +13,7 @@ public sealed class GalaxyGrain(GalaxyTopology topology) : Grain, IGalaxyGrain
         UnitInput.EnsureValid(input, topology.Architecture.Inputs, "input");
         var started = Stopwatch.GetTimestamp();
         var labscapes = await Task.WhenAll(Enumerable.Range(0, topology.Labscapes)
-            .Select(id => GrainFactory.GetGrain<ILabscapeGrain>(id).Tick(input)));
+            .Select(id => GrainFactory.GetLabscape(id).Tick(input)));
         return new GalaxyTickSummary(
             labscapes.Sum(l => (long)l.Units),
             labscapes.Length,

@@ -43,7 +43,7 @@ public sealed class GalaxyBenchmark : IBenchmark
         await using (var silo = await BenchSilo.StartAsync(database.ConnectionString, "galaxy-1", settings))
         {
             var baseline = Memory.Measure();
-            var activation = await ForEveryUnitAsync(units, id => silo.Grains.GetGrain<IAiUnitGrain>(id).GetState(), cancellationToken);
+            var activation = await ForEveryUnitAsync(units, id => silo.Grains.GetUnit(id).GetState(), cancellationToken);
             var active = Memory.Measure();
             report.Record("galaxy.activate_s", activation.Seconds, "s", $"{units:N0} units activated with their state, concurrency {Concurrency}");
             report.Record("galaxy.activate_gc_pause_s", activation.GcPauseSeconds, "s", "of which the runtime was paused for garbage collection");
@@ -66,14 +66,14 @@ public sealed class GalaxyBenchmark : IBenchmark
             ticks.Sort();
             report.Record("galaxy.tick_ms", ticks[ticks.Count / 2], "ms", $"median of 5: {summary.Units:N0} forward passes through the grains");
 
-            var checkpoint = await ForEveryUnitAsync(units, id => silo.Grains.GetGrain<IAiUnitGrain>(id).Checkpoint(), cancellationToken);
+            var checkpoint = await ForEveryUnitAsync(units, id => silo.Grains.GetUnit(id).Checkpoint(), cancellationToken);
             report.Record("galaxy.checkpoint_s", checkpoint.Seconds, "s", $"every unit's state written through group commit, concurrency {Concurrency}");
             report.Record("galaxy.checkpoint_gc_pause_s", checkpoint.GcPauseSeconds, "s", "of which the runtime was paused for garbage collection");
         }
 
         await using (var silo = await BenchSilo.StartAsync(database.ConnectionString, "galaxy-2", settings))
         {
-            var coldLoad = await ForEveryUnitAsync(units, id => silo.Grains.GetGrain<IAiUnitGrain>(id).GetState(), cancellationToken);
+            var coldLoad = await ForEveryUnitAsync(units, id => silo.Grains.GetUnit(id).GetState(), cancellationToken);
             report.Record("galaxy.cold_load_s", coldLoad.Seconds, "s", "a new silo: every unit active again with its checkpointed state");
             report.Record("galaxy.cold_load_gc_pause_s", coldLoad.GcPauseSeconds, "s", "of which the runtime was paused for garbage collection");
         }

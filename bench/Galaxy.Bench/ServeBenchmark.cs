@@ -34,6 +34,10 @@ public sealed class ServeBenchmark : IBenchmark
 
             var empty = await ClosedLoop.RunAsync(1024, phase, (w, i) => silo.Grains.GetGrain<IEmptyGrain>(w).Ping(), cancellationToken);
             Record(report, "serve.empty_call", empty, "c1024", "ceiling: the runtime's cost per call");
+            report.Record("serve.grain_reference_ns.stock", NanosecondsEach(id => silo.Grains.GetGrain<IAiUnitGrain>(id)), "ns",
+                "GetGrain<IAiUnitGrain>(id): Orleans reads the interface's attributes on every call");
+            report.Record("serve.grain_reference_ns.resolved_once", NanosecondsEach(id => silo.Grains.GetUnit(id)), "ns",
+                "GrainReferences.GetUnit(id), which every caller here uses");
 
             foreach (var concurrency in new[] { 1, 64, 1024 })
             {
@@ -77,6 +81,24 @@ public sealed class ServeBenchmark : IBenchmark
             "batched / unbatched predicts per second");
     }
 
+    /// <summary>The cost of making one grain reference, on one thread, after a warm-up.</summary>
+    private static double NanosecondsEach(Func<long, IAiUnitGrain> reference)
+    {
+        const int Calls = 200_000;
+        for (var id = 0L; id < Calls / 10; id++)
+        {
+            reference(id);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        for (var id = 0L; id < Calls; id++)
+        {
+            reference(id);
+        }
+
+        return Stopwatch.GetElapsedTime(started).TotalNanoseconds / Calls;
+    }
+
     /// <summary>Predict figures at one concurrency, and how many rows each kernel launch held meanwhile.</summary>
     private static async Task MeasurePredictsAsync(
         BenchReport report, BenchSilo silo, long[] units, int concurrency, TimeSpan phase, string variant, string note, CancellationToken cancellationToken)
@@ -113,7 +135,7 @@ public sealed class ServeBenchmark : IBenchmark
     private static Func<int, long, Task> Predict(BenchSilo silo, long[] units)
     {
         var input = Enumerable.Range(0, Inputs).Select(i => MathF.Sin(i)).ToArray();
-        return (worker, i) => silo.Grains.GetGrain<IAiUnitGrain>(units[(int)((worker * 7_919L + i * 104_729L) % units.Length)]).Predict(input);
+        return (worker, i) => silo.Grains.GetUnit(units[(int)((worker * 7_919L + i * 104_729L) % units.Length)]).Predict(input);
     }
 
     // Each worker learns on its own units (worker, worker + concurrency, …) so no two requests queue on one unit.
@@ -121,7 +143,7 @@ public sealed class ServeBenchmark : IBenchmark
     {
         var input = Enumerable.Range(0, Inputs).Select(i => MathF.Cos(i)).ToArray();
         float[] target = [0.5f, -0.5f, 0.25f, 0f];
-        return (worker, i) => silo.Grains.GetGrain<IAiUnitGrain>(units[(worker + i * 1024) % units.Length]).Learn(input, target);
+        return (worker, i) => silo.Grains.GetUnit(units[(worker + i * 1024) % units.Length]).Learn(input, target);
     }
 
     private static async Task MeasureTickAsync(BenchReport report, BenchSilo silo, bool quick)

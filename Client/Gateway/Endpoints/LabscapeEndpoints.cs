@@ -43,7 +43,7 @@ internal static class LabscapeEndpoints
             return problem;
         }
 
-        var labscape = cluster.GetGrain<ILabscapeGrain>(labscapeId);
+        var labscape = cluster.GetLabscape(labscapeId);
         return TypedResults.Ok(new LabscapeResponse(await labscape.GetState(), await labscape.GetMetrics()));
     }
 
@@ -60,7 +60,7 @@ internal static class LabscapeEndpoints
         }
 
         var inputs = request.Inputs!.SelectMany(row => row).ToArray();
-        var outputs = await cluster.GetGrain<ILabscapeGrain>(labscapeId).PredictMany(request.Units!, inputs, timeout);
+        var outputs = await cluster.GetLabscape(labscapeId).PredictMany(request.Units!, inputs, timeout);
         var k = galaxy.Architecture.Outputs;
         var rows = Enumerable.Range(0, request.Units!.Length).Select(i => outputs.AsSpan(i * k, k).ToArray()).ToArray();
         return TypedResults.Ok(new BulkPredictResponse(labscapeId, request.Units, rows));

@@ -28,7 +28,7 @@ internal static class UnitEndpoints
             return problem;
         }
 
-        var unit = await cluster.GetGrain<IAiUnitGrain>(unitId).GetState();
+        var unit = await cluster.GetUnit(unitId).GetState();
         response.Headers.ETag = UnitETag.For(unit.Revision);
         return TypedResults.Ok(unit);
     }
@@ -45,7 +45,7 @@ internal static class UnitEndpoints
             return problem;
         }
 
-        var output = await cluster.GetGrain<IAiUnitGrain>(unitId).Predict(request.Input!, timeout);
+        var output = await cluster.GetUnit(unitId).Predict(request.Input!, timeout);
         return TypedResults.Ok(new PredictResponse(unitId, output));
     }
 
@@ -64,7 +64,7 @@ internal static class UnitEndpoints
             return problem;
         }
 
-        var receipt = await cluster.GetGrain<IAiUnitGrain>(unitId).Learn(request.Input!, request.Target!, timeout, expectedRevision);
+        var receipt = await cluster.GetUnit(unitId).Learn(request.Input!, request.Target!, timeout, expectedRevision);
         context.Response.Headers.ETag = UnitETag.For(receipt.Revision);
         return receipt.Applied
             ? TypedResults.Ok(new LearnResponse(unitId, receipt.Loss, receipt.Revision, receipt.Learns))
@@ -79,6 +79,6 @@ internal static class UnitEndpoints
             return problem;
         }
 
-        return TypedResults.Ok(await cluster.GetGrain<IAiUnitGrain>(unitId).Reset());
+        return TypedResults.Ok(await cluster.GetUnit(unitId).Reset());
     }
 }
