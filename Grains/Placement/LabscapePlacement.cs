@@ -25,7 +25,6 @@ public sealed class ColocatedWithLabscapeAttribute() : PlacementAttribute(new Co
 /// </summary>
 public sealed class LabscapeSiloDirector(GalaxyTopology topology) : IPlacementDirector
 {
-
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         var key = target.GrainIdentity.GetIntegerKey();

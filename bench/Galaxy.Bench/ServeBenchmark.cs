@@ -114,7 +114,7 @@ public sealed class ServeBenchmark : IBenchmark
     private static async Task<(long Batches, long Rows)> BatchFiguresAsync(BenchSilo silo)
     {
         var metrics = await Task.WhenAll(Enumerable.Range(0, WorkingLabscapes)
-            .Select(l => silo.Grains.GetGrain<ILabscapeGrain>(l).GetMetrics()));
+            .Select(l => silo.Grains.GetLabscape(l).GetMetrics()));
         return (metrics.Sum(m => m.Batches), metrics.Sum(m => m.Rows));
     }
 

@@ -34,7 +34,7 @@ internal static class DashboardEndpoints
     {
         var galaxy = await topology.GetAsync();
         var loads = await Task.WhenAll(Enumerable.Range(0, galaxy.Labscapes).Select(async id =>
-            new LabscapeLoad(id, await cluster.GetGrain<ILabscapeGrain>(id).GetMetrics())));
+            new LabscapeLoad(id, await cluster.GetLabscape(id).GetMetrics())));
         return TypedResults.Ok(loads);
     }
 
@@ -45,7 +45,7 @@ internal static class DashboardEndpoints
             return problem;
         }
 
-        return TypedResults.Ok(await cluster.GetGrain<IAiUnitGrain>(unitId).GetState());
+        return TypedResults.Ok(await cluster.GetUnit(unitId).GetState());
     }
 
     /// <summary>The dashboard session carries the token's subject and role, and no longer than the token would.</summary>
