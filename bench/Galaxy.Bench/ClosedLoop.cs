@@ -12,6 +12,13 @@ public sealed record LoadFigures(long Operations, long Failures, double Seconds,
 /// A closed-loop load: <c>concurrency</c> workers each issue the next operation as soon as the last one completes,
 /// for a fixed time. Every latency is kept (one long per operation, preallocated per worker) so percentiles are exact.
 /// </summary>
+/// <remarks>
+/// Each worker is an independent caller: its next operation starts from the thread pool's global queue, as a request
+/// arriving over the network does, not inline on the runtime thread that completed its last one. Inline, every worker
+/// is a chain that never leaves one thread's local queue, which the thread pool serves last-in first-out: a few chains
+/// run back to back while work queued beneath them waits until a new thread steals it, 200–400 ms on 2 cores. That is a
+/// property of the load generator, not of the silo, and it hid everything else in the tail (BENCHMARKS.md, "Serving").
+/// </remarks>
 public static class ClosedLoop
 {
     public static async Task<LoadFigures> RunAsync(
@@ -49,6 +56,7 @@ public static class ClosedLoop
         long failures = 0;
         for (long i = 0; Stopwatch.GetTimestamp() < stopAt && !cancellationToken.IsCancellationRequested; i++)
         {
+            await Task.Yield();
             var start = Stopwatch.GetTimestamp();
             try
             {
