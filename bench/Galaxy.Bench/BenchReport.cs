@@ -48,3 +48,10 @@ public interface IBenchmark
 
     Task RunAsync(BenchReport report, IReadOnlyList<string> args, CancellationToken cancellationToken);
 }
+
+/// <summary>A benchmark's <c>--name value</c> options.</summary>
+public static class BenchArguments
+{
+    public static int Option(IReadOnlyList<string> args, string name, int fallback) =>
+        args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).FirstOrDefault(fallback);
+}

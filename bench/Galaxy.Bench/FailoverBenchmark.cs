@@ -21,9 +21,9 @@ public sealed class FailoverBenchmark : IBenchmark
 
     public async Task RunAsync(BenchReport report, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var labscapes = Option(args, "--labscapes", 256);
-        var silos = Option(args, "--silos", 3);
-        var workers = Option(args, "--workers", 512);
+        var labscapes = BenchArguments.Option(args, "--labscapes", 256);
+        var silos = BenchArguments.Option(args, "--silos", 3);
+        var workers = BenchArguments.Option(args, "--workers", 512);
         var units = labscapes * UnitsPerLabscape;
         if (silos < 2)
         {
@@ -62,7 +62,4 @@ public sealed class FailoverBenchmark : IBenchmark
             $"of {result.Units:N0} read back: counter or parameters off the ledger's replay (must be 0)");
         report.Record("failover.learns_per_s", result.LearnsPerSecondBeforeKill, "1/s", "durable learns through the gateway before the kill");
     }
-
-    private static int Option(IReadOnlyList<string> args, string name, int fallback) =>
-        args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).FirstOrDefault(fallback);
 }

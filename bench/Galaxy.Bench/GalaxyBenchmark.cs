@@ -20,7 +20,7 @@ public sealed class GalaxyBenchmark : IBenchmark
 
     public async Task RunAsync(BenchReport report, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var labscapes = args.SkipWhile(a => a != "--labscapes").Skip(1).Select(int.Parse).FirstOrDefault(256);
+        var labscapes = BenchArguments.Option(args, "--labscapes", 256);
         var topology = new GalaxyTopology(labscapes, UnitsPerLabscape, new ModelShape(16, 16, 4));
         var units = topology.UnitCount;
         await using var database = await TestDatabase.CreateAsync();

@@ -6,16 +6,30 @@ using Galaxy.Testing.Processes;
 namespace Galaxy.Bench;
 
 /// <summary>
-/// Predicts through the gateway over HTTP from a loopback load generator in this process: the most it sustains
-/// (closed loops of rising depth), then latency at half that rate (open loop).
+/// The real gateway in a process of its own, in front of the benchmark's silo, and a loopback HTTP load generator in
+/// this process that predicts through it with an API key.
 /// </summary>
-internal static class GatewayLoad
+internal sealed class GatewayLoad : IAsyncDisposable
 {
-    public static async Task MeasureAsync(
-        BenchReport report, string connectionString, string clusterId, long[] units, bool quick, CancellationToken cancellationToken)
+    private readonly GatewayProcess _gateway;
+    private readonly HttpClient _http;
+    private readonly byte[] _body;
+    private readonly string[] _paths;
+    private readonly CancellationToken _cancellationToken;
+
+    private GatewayLoad(GatewayProcess gateway, HttpClient http, long[] units, CancellationToken cancellationToken)
+    {
+        _gateway = gateway;
+        _http = http;
+        _body = Encoding.UTF8.GetBytes("{\"input\":[" + string.Join(',', Enumerable.Range(0, 16).Select(i => (i / 16.0).ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]}");
+        _paths = units.Select(unit => $"/v1/units/{unit}/predict").ToArray();
+        _cancellationToken = cancellationToken;
+    }
+
+    public static async Task<GatewayLoad> StartAsync(string connectionString, string clusterId, long[] units, CancellationToken cancellationToken)
     {
         var key = await ApiKeyStore.CreateAsync(connectionString, "serve-benchmark", "bench", cancellationToken);
-        await using var gateway = await GatewayProcess.StartAsync(new Dictionary<string, string>
+        var gateway = await GatewayProcess.StartAsync(new Dictionary<string, string>
         {
             ["Logging:LogLevel:Default"] = "Warning",
             ["ConnectionStrings:Galaxy"] = connectionString,
@@ -23,39 +37,54 @@ internal static class GatewayLoad
             ["Galaxy:Cluster:ServiceId"] = BenchSilo.ServiceId,
             ["Galaxy:RateLimits:Inference:PermitLimit"] = "1000000000",
         }, cancellationToken: cancellationToken);
-
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, UseCookies = false })
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, UseCookies = false })
         {
             BaseAddress = gateway.Address,
         };
         http.DefaultRequestHeaders.Add("X-Api-Key", key.Key);
-        var body = Encoding.UTF8.GetBytes("{\"input\":[" + string.Join(',', Enumerable.Range(0, 16).Select(i => (i / 16.0).ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]}");
-        var paths = units.Select(unit => $"/v1/units/{unit}/predict").ToArray();
+        return new GatewayLoad(gateway, http, units, cancellationToken);
+    }
 
-        async Task PredictAsync(long n)
-        {
-            using var content = new ByteArrayContent(body);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            using var response = await http.PostAsync(paths[n % paths.Length], content, cancellationToken);
-            response.EnsureSuccessStatusCode();
-        }
+    /// <summary>CPU time the gateway process has used so far.</summary>
+    public TimeSpan GatewayProcessorTime => _gateway.Process.ProcessorTime;
 
-        var phase = TimeSpan.FromSeconds(quick ? 3 : 6);
-        await ClosedLoop.RunAsync(64, TimeSpan.FromSeconds(quick ? 4 : 10), (w, i) => PredictAsync(w * 7_919L + i), cancellationToken);
+    /// <summary>
+    /// The most the gateway sustains: closed loops of 16, 64 and 256 callers after a warm-up, each recorded as
+    /// <c>{prefix}.c{N}</c>, the best as <c>{prefix}</c>.
+    /// </summary>
+    public async Task<double> MeasureMostAsync(BenchReport report, string prefix, TimeSpan phase, TimeSpan warmUp)
+    {
+        await ClosedLoop.RunAsync(64, warmUp, (w, i) => PredictAsync(w * 7_919L + i), _cancellationToken);
         var best = 0.0;
         foreach (var concurrency in new[] { 16, 64, 256 })
         {
-            var figures = await ClosedLoop.RunAsync(concurrency, phase, (w, i) => PredictAsync(w * 7_919L + i), cancellationToken);
-            report.Record($"serve.gateway_per_s.c{concurrency}", figures.PerSecond, "1/s", $"HTTP predicts, closed loop; p99 {figures.P99Ms:F1} ms; {figures.Failures} failed");
+            var figures = await ClosedLoop.RunAsync(concurrency, phase, (w, i) => PredictAsync(w * 7_919L + i), _cancellationToken);
+            report.Record($"{prefix}.c{concurrency}", figures.PerSecond, "1/s", $"HTTP predicts, closed loop; p99 {figures.P99Ms:F1} ms; {figures.Failures} failed");
             best = Math.Max(best, figures.PerSecond);
         }
 
-        report.Record("serve.gateway_per_s", best, "1/s", "the most the gateway sustained, load generator on the same 2 cores");
-        // The open loop's own path (its pacing, new connections for its depth) settles before it is measured.
-        await OpenLoop.RunAsync(best / 2, phase / 2, 1024, PredictAsync, cancellationToken);
-        var half = await OpenLoop.RunAsync(best / 2, phase, 1024, PredictAsync, cancellationToken);
-        report.Record("serve.gateway_p50_ms", half.P50Ms, "ms", $"open loop at {best / 2:N0}/s");
-        report.Record("serve.gateway_p95_ms", half.P95Ms, "ms", $"open loop at {best / 2:N0}/s");
-        report.Record("serve.gateway_p99_ms", half.P99Ms, "ms", $"open loop at {best / 2:N0}/s; {half.Failures} failed");
+        report.Record(prefix, best, "1/s", "the most the gateway sustained, load generator on the same 2 cores");
+        return best;
+    }
+
+    /// <summary>Predicts at a fixed rate (an open loop) after half as long at that rate to settle its path.</summary>
+    public async Task<LoadFigures> AtRateAsync(double perSecond, TimeSpan duration)
+    {
+        await OpenLoop.RunAsync(perSecond, duration / 2, 1024, PredictAsync, _cancellationToken);
+        return await OpenLoop.RunAsync(perSecond, duration, 1024, PredictAsync, _cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await _gateway.DisposeAsync();
+    }
+
+    private async Task PredictAsync(long n)
+    {
+        using var content = new ByteArrayContent(_body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await _http.PostAsync(_paths[n % _paths.Length], content, _cancellationToken);
+        response.EnsureSuccessStatusCode();
     }
 }

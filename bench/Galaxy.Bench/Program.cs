@@ -5,6 +5,7 @@ IBenchmark[] benchmarks =
     new KernelsBenchmark(),
     new StorageBenchmark(),
     new ServeBenchmark(),
+    new GatewayBenchmark(),
     new GalaxyBenchmark(),
     new FailoverBenchmark(),
 ];

@@ -51,7 +51,7 @@ public sealed class ServeBenchmark : IBenchmark
             }
 
             report.Record("serve.learn_per_s", report.Value("serve.learn_per_s.c1024"), "1/s", "c1024, durable");
-            await GatewayLoad.MeasureAsync(report, database.ConnectionString, "serve-batched", units, quick, cancellationToken);
+            await MeasureGatewayAsync(report, database.ConnectionString, units, quick, cancellationToken);
             await MeasureTickAsync(report, silo, quick);
         }
 
@@ -79,6 +79,21 @@ public sealed class ServeBenchmark : IBenchmark
             report.Value("serve.predict_per_s.c1024") / report.Value("serve.predict_per_s.unbatched.c1024"),
             "x",
             "batched / unbatched predicts per second");
+    }
+
+    /// <summary>
+    /// Predicts through the gateway over HTTP: the most it sustains (closed loops of rising depth), then latency at half
+    /// that rate (an open loop). <c>./galaxy bench gateway</c> repeats the second part over many rounds.
+    /// </summary>
+    private static async Task MeasureGatewayAsync(BenchReport report, string connectionString, long[] units, bool quick, CancellationToken cancellationToken)
+    {
+        var phase = TimeSpan.FromSeconds(quick ? 3 : 6);
+        await using var gateway = await GatewayLoad.StartAsync(connectionString, "serve-batched", units, cancellationToken);
+        var most = await gateway.MeasureMostAsync(report, "serve.gateway_per_s", phase, TimeSpan.FromSeconds(quick ? 4 : 10));
+        var half = await gateway.AtRateAsync(most / 2, phase);
+        report.Record("serve.gateway_p50_ms", half.P50Ms, "ms", $"open loop at {most / 2:N0}/s");
+        report.Record("serve.gateway_p95_ms", half.P95Ms, "ms", $"open loop at {most / 2:N0}/s");
+        report.Record("serve.gateway_p99_ms", half.P99Ms, "ms", $"open loop at {most / 2:N0}/s; {half.Failures} failed");
     }
 
     /// <summary>The cost of making one grain reference, on one thread, after a warm-up.</summary>
@@ -118,7 +133,7 @@ public sealed class ServeBenchmark : IBenchmark
         return (metrics.Sum(m => m.Batches), metrics.Sum(m => m.Rows));
     }
 
-    private static Dictionary<string, string?> Settings(int maxBatchSize, int queueDelayMicroseconds = 0) => new()
+    internal static Dictionary<string, string?> Settings(int maxBatchSize, int queueDelayMicroseconds = 0) => new()
     {
         ["Galaxy:Batching:MaxQueueDelayMicroseconds"] = queueDelayMicroseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Galaxy:Topology:Labscapes"] = Labscapes.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -127,12 +142,12 @@ public sealed class ServeBenchmark : IBenchmark
     };
 
     /// <summary>512 units in each of 8 labscapes: enough to spread a 1,024-deep load, few enough to activate quickly.</summary>
-    private static long[] WorkingSet() =>
+    internal static long[] WorkingSet() =>
         Enumerable.Range(0, WorkingLabscapes)
             .SelectMany(l => Enumerable.Range(0, WorkingUnitsPerLabscape).Select(j => (long)l * UnitsPerLabscape + j))
             .ToArray();
 
-    private static Func<int, long, Task> Predict(BenchSilo silo, long[] units)
+    internal static Func<int, long, Task> Predict(BenchSilo silo, long[] units)
     {
         var input = Enumerable.Range(0, Inputs).Select(i => MathF.Sin(i)).ToArray();
         return (worker, i) => silo.Grains.GetUnit(units[(int)((worker * 7_919L + i * 104_729L) % units.Length)]).Predict(input);

@@ -30,10 +30,30 @@ public sealed class AppProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts <paramref name="project"/>'s assembly (e.g. <c>Silo/Galaxy.Silo</c>) with <c>--key=value</c> settings.</summary>
-    public static AppProcess Start(string name, string project, IReadOnlyDictionary<string, string> settings, string? logDirectory = null)
+    /// <summary>The CPU time the process has used so far.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>
+    /// Starts <paramref name="project"/>'s assembly (e.g. <c>Silo/Galaxy.Silo</c>) with <c>--key=value</c> settings,
+    /// and <paramref name="environment"/> added to the environment it inherits.
+    /// </summary>
+    public static AppProcess Start(
+        string name, string project, IReadOnlyDictionary<string, string> settings, string? logDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         start.ArgumentList.Add(RepositoryBuild.AssemblyOf(project));
         foreach (var (key, value) in settings)
         {
