@@ -9,6 +9,8 @@ namespace Galaxy.Testing.Processes;
 /// </summary>
 public sealed class GatewayProcess : IAsyncDisposable
 {
+    private const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
     private static readonly TimeSpan ReadyBound = TimeSpan.FromSeconds(120);
 
     private GatewayProcess(AppProcess process, Uri address)
@@ -29,7 +31,8 @@ public sealed class GatewayProcess : IAsyncDisposable
     {
         var address = new Uri($"http://127.0.0.1:{LoopbackPort.Free().ToString(CultureInfo.InvariantCulture)}");
         var process = AppProcess.Start(
-            "gateway", "Client/Gateway/Galaxy.Gateway", new Dictionary<string, string>(settings) { ["urls"] = address.ToString() }, logDirectory);
+            "gateway", "Client/Gateway/Galaxy.Gateway", new Dictionary<string, string>(settings) { ["urls"] = address.ToString() }, logDirectory,
+            DeployedEnvironment());
         var gateway = new GatewayProcess(process, address);
         try
         {
@@ -44,6 +47,13 @@ public sealed class GatewayProcess : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => Process.DisposeAsync();
+
+    /// <summary>
+    /// What the gateway is deployed with that only the environment can carry (README, "Runtime settings"): socket
+    /// completions inline. A setting already in this process's environment is inherited instead, to compare.
+    /// </summary>
+    private static Dictionary<string, string> DeployedEnvironment() =>
+        Environment.GetEnvironmentVariable(InlineSocketCompletions) is null ? new() { [InlineSocketCompletions] = "1" } : new();
 
     private async Task WaitReadyAsync(CancellationToken cancellationToken)
     {
