@@ -50,10 +50,10 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     /// <summary>
     /// What the gateway is deployed with that only the environment can carry (README, "Runtime settings"): socket
-    /// completions inline. A setting already in this process's environment is inherited instead, to compare.
+    /// completions inline, unless this process's environment says otherwise (to compare).
     /// </summary>
     private static Dictionary<string, string> DeployedEnvironment() =>
-        Environment.GetEnvironmentVariable(InlineSocketCompletions) is null ? new() { [InlineSocketCompletions] = "1" } : new();
+        new() { [InlineSocketCompletions] = Environment.GetEnvironmentVariable(InlineSocketCompletions) ?? "1" };
 
     private async Task WaitReadyAsync(CancellationToken cancellationToken)
     {
