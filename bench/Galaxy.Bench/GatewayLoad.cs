@@ -48,13 +48,16 @@ internal sealed class GatewayLoad : IAsyncDisposable
     /// <summary>CPU time the gateway process has used so far.</summary>
     public TimeSpan GatewayProcessorTime => _gateway.Process.ProcessorTime;
 
+    /// <summary>Predicts in a closed loop of 64 callers, so that the gateway's and the generator's paths are compiled and tiered up.</summary>
+    public Task WarmUpAsync(TimeSpan duration) =>
+        ClosedLoop.RunAsync(64, duration, (w, i) => PredictAsync(w * 7_919L + i), _cancellationToken);
+
     /// <summary>
-    /// The most the gateway sustains: closed loops of 16, 64 and 256 callers after a warm-up, each recorded as
+    /// The most the gateway sustains, once warmed up: closed loops of 16, 64 and 256 callers, each recorded as
     /// <c>{prefix}.c{N}</c>, the best as <c>{prefix}</c>.
     /// </summary>
-    public async Task<double> MeasureMostAsync(BenchReport report, string prefix, TimeSpan phase, TimeSpan warmUp)
+    public async Task<double> MeasureMostAsync(BenchReport report, string prefix, TimeSpan phase)
     {
-        await ClosedLoop.RunAsync(64, warmUp, (w, i) => PredictAsync(w * 7_919L + i), _cancellationToken);
         var best = 0.0;
         foreach (var concurrency in new[] { 16, 64, 256 })
         {
@@ -68,10 +71,19 @@ internal sealed class GatewayLoad : IAsyncDisposable
     }
 
     /// <summary>Predicts at a fixed rate (an open loop) after half as long at that rate to settle its path.</summary>
-    public async Task<LoadFigures> AtRateAsync(double perSecond, TimeSpan duration)
+    public Task<LoadFigures> AtRateAsync(double perSecond, TimeSpan duration) => AtRateAsync(perSecond, duration, PredictAsync);
+
+    /// <summary>
+    /// Liveness probes at a fixed rate, like <see cref="AtRateAsync(double, TimeSpan)"/>: the same connections,
+    /// middleware and API key, without a body or the cluster. Their tail is the floor that the machine and the HTTP
+    /// path leave under a predict's.
+    /// </summary>
+    public Task<LoadFigures> LivenessAtRateAsync(double perSecond, TimeSpan duration) => AtRateAsync(perSecond, duration, LivenessAsync);
+
+    private async Task<LoadFigures> AtRateAsync(double perSecond, TimeSpan duration, Func<long, Task> operation)
     {
-        await OpenLoop.RunAsync(perSecond, duration / 2, 1024, PredictAsync, _cancellationToken);
-        return await OpenLoop.RunAsync(perSecond, duration, 1024, PredictAsync, _cancellationToken);
+        await OpenLoop.RunAsync(perSecond, duration / 2, 1024, operation, _cancellationToken);
+        return await OpenLoop.RunAsync(perSecond, duration, 1024, operation, _cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -85,6 +97,12 @@ internal sealed class GatewayLoad : IAsyncDisposable
         using var content = new ByteArrayContent(_body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var response = await _http.PostAsync(_paths[n % _paths.Length], content, _cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
+    private async Task LivenessAsync(long n)
+    {
+        using var response = await _http.GetAsync("/health/live", _cancellationToken);
         response.EnsureSuccessStatusCode();
     }
 }
