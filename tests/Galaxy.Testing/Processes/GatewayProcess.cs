@@ -9,8 +9,6 @@ namespace Galaxy.Testing.Processes;
 /// </summary>
 public sealed class GatewayProcess : IAsyncDisposable
 {
-    private const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-
     private static readonly TimeSpan ReadyBound = TimeSpan.FromSeconds(120);
 
     private GatewayProcess(AppProcess process, Uri address)
@@ -32,7 +30,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         var address = new Uri($"http://127.0.0.1:{LoopbackPort.Free().ToString(CultureInfo.InvariantCulture)}");
         var process = AppProcess.Start(
             "gateway", "Client/Gateway/Galaxy.Gateway", new Dictionary<string, string>(settings) { ["urls"] = address.ToString() }, logDirectory,
-            DeployedEnvironment());
+            DeployedEnvironment.Gateway());
         var gateway = new GatewayProcess(process, address);
         try
         {
@@ -47,13 +45,6 @@ public sealed class GatewayProcess : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => Process.DisposeAsync();
-
-    /// <summary>
-    /// What the gateway is deployed with that only the environment can carry (README, "Runtime settings"): socket
-    /// completions inline, unless this process's environment says otherwise (to compare).
-    /// </summary>
-    private static Dictionary<string, string> DeployedEnvironment() =>
-        new() { [InlineSocketCompletions] = Environment.GetEnvironmentVariable(InlineSocketCompletions) ?? "1" };
 
     private async Task WaitReadyAsync(CancellationToken cancellationToken)
     {

@@ -156,7 +156,7 @@ public sealed class LocalGalaxy : IAsyncDisposable
                 ["Galaxy:Cluster:SiloName"] = $"silo-{i}",
                 ["Galaxy:Cluster:SiloPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
                 ["Galaxy:Cluster:GatewayPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
-            }, LogDirectory));
+            }, LogDirectory, DeployedEnvironment.Silo()));
         }
 
         await WaitUntilAsync(async () => await ActiveSilosAsync(cancellationToken) == options.Silos, $"{options.Silos} active silos", cancellationToken);
