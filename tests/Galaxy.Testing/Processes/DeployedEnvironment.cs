@@ -8,11 +8,13 @@ namespace Galaxy.Testing.Processes;
 internal static class DeployedEnvironment
 {
     private const string Gen0Budget = "DOTNET_GCgen0size";
+    private const string Gen0BudgetOf256MiB = "0x10000000";
     private const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
-    public static IReadOnlyDictionary<string, string> Silo() => Settings((Gen0Budget, "0x10000000"));
+    public static IReadOnlyDictionary<string, string> Silo() => Settings((Gen0Budget, Gen0BudgetOf256MiB));
 
-    public static IReadOnlyDictionary<string, string> Gateway() => Settings((Gen0Budget, "0x10000000"), (InlineSocketCompletions, "1"));
+    public static IReadOnlyDictionary<string, string> Gateway() =>
+        Settings((Gen0Budget, Gen0BudgetOf256MiB), (InlineSocketCompletions, "1"));
 
     private static Dictionary<string, string> Settings(params (string Name, string Value)[] defaults) =>
         defaults.ToDictionary(setting => setting.Name, setting => Environment.GetEnvironmentVariable(setting.Name) ?? setting.Value);
