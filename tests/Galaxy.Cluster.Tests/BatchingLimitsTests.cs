@@ -1,7 +1,7 @@
 namespace Galaxy.Cluster.Tests;
 
 /// <summary>
-/// A galaxy whose labscapes hold a batch for 300 ms and queue at most four requests, so that overload and
+/// A galaxy whose labscapes hold a batch for a second and queue at most four requests, so that overload and
 /// missed deadlines happen on purpose.
 /// </summary>
 public sealed class BatchingLimitsTests : IAsyncLifetime
@@ -12,7 +12,7 @@ public sealed class BatchingLimitsTests : IAsyncLifetime
         Settings = new Dictionary<string, string?>
         {
             ["Galaxy:Batching:MaxQueueLength"] = "4",
-            ["Galaxy:Batching:MaxQueueDelayMicroseconds"] = "300000",
+            ["Galaxy:Batching:MaxQueueDelayMicroseconds"] = "1000000",
         },
     };
 
@@ -24,6 +24,8 @@ public sealed class BatchingLimitsTests : IAsyncLifetime
     public async Task A_full_queue_refuses_requests_at_once_with_the_overload_error()
     {
         var input = new float[16];
+        await ActivateLabscapeAndUnitsAsync(labscape: 0);
+
         var attempts = Enumerable.Range(0, 24)
             .Select(i => _galaxy.Client.GetGrain<IAiUnitGrain>(i % GalaxyTestCluster.UnitsPerLabscape).Predict(input))
             .ToArray();
@@ -48,5 +50,14 @@ public sealed class BatchingLimitsTests : IAsyncLifetime
         var metrics = await _galaxy.Client.GetGrain<ILabscapeGrain>(1).GetMetrics();
         Assert.Equal(1, metrics.Timeouts);
         Assert.Equal(0, metrics.Rows);
+    }
+
+    // The burst must reach the queue within the hold: on a busy machine, activations (each a database round trip)
+    // spread over longer than that would let the first batch launch and make room for later arrivals.
+    private async Task ActivateLabscapeAndUnitsAsync(long labscape)
+    {
+        await Task.WhenAll(Enumerable.Range(0, GalaxyTestCluster.UnitsPerLabscape)
+            .Select(slot => _galaxy.Client.GetGrain<IAiUnitGrain>(labscape * GalaxyTestCluster.UnitsPerLabscape + slot).GetState()));
+        await _galaxy.Client.GetGrain<ILabscapeGrain>(labscape).GetMetrics();
     }
 }

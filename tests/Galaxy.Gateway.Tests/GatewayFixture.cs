@@ -102,11 +102,11 @@ public class GatewayFixture : IAsyncLifetime
     }
 }
 
-/// <summary>A gateway before labscapes that hold batches for 300 ms and queue at most four requests.</summary>
+/// <summary>A gateway before labscapes that hold batches for a second and queue at most four requests.</summary>
 public sealed class SlowGatewayFixture() : GatewayFixture(new Dictionary<string, string?>
 {
     ["Galaxy:Batching:MaxQueueLength"] = "4",
-    ["Galaxy:Batching:MaxQueueDelayMicroseconds"] = "300000",
+    ["Galaxy:Batching:MaxQueueDelayMicroseconds"] = "1000000",
 });
 
 [CollectionDefinition(Name)]
