@@ -32,7 +32,12 @@ internal readonly record struct BatchValidator(MlpArchitecture Architecture, int
     }
 
     public void Learn(
-        ReadOnlySpan<int> slots, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, LearnSettings settings, int lossesLength)
+        ReadOnlySpan<int> slots,
+        ReadOnlySpan<float> inputs,
+        ReadOnlySpan<float> targets,
+        LearnSettings settings,
+        int lossesLength,
+        ReadOnlySpan<float> learningRates)
     {
         settings.Validate();
         Slots(slots);
@@ -44,6 +49,19 @@ internal readonly record struct BatchValidator(MlpArchitecture Architecture, int
         if (settings.Loss == LossKind.CrossEntropy)
         {
             NonNegative(targets, K, "targets");
+        }
+
+        if (!learningRates.IsEmpty)
+        {
+            RowMajor(learningRates.Length, slots.Length, 1, "learningRates");
+            for (var row = 0; row < learningRates.Length; row++)
+            {
+                if (!float.IsFinite(learningRates[row]) || learningRates[row] <= 0f)
+                {
+                    throw new ArgumentOutOfRangeException(
+                        nameof(learningRates), learningRates[row], $"learningRates[{row}] must be finite and > 0.");
+                }
+            }
         }
     }
 

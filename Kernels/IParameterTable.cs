@@ -53,7 +53,9 @@ public interface IParameterTable : IDisposable
     /// One fused forward + backward + SGD step per row (see <see cref="LearnSettings"/> and <see cref="LossKind"/>),
     /// updating the rows' units in the table. <paramref name="losses"/>[i] receives row i's loss before its step, or NaN
     /// when the step was rejected (it would have made the loss, the gradient norm or a parameter non-finite; the unit
-    /// keeps its parameters).
+    /// keeps its parameters). When <paramref name="learningRates"/> is given (one per row, finite and &gt; 0), row i
+    /// steps with <c>learningRates[i]</c> instead of <see cref="LearnSettings.LearningRate"/>: a population of models
+    /// with different learning rates then learns in one launch.
     /// </summary>
     /// <remarks>
     /// A slot may appear several times in one batch: its rows are applied one after another in batch order, each seeing
@@ -65,7 +67,8 @@ public interface IParameterTable : IDisposable
         ReadOnlyMemory<float> inputs,
         ReadOnlyMemory<float> targets,
         LearnSettings settings,
-        Memory<float> losses);
+        Memory<float> losses,
+        ReadOnlyMemory<float> learningRates = default);
 
     /// <summary>
     /// Zeroes the pruned parameters of every listed unit and keeps them zero in later learn steps, until the unit is

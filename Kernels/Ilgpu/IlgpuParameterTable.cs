@@ -104,9 +104,14 @@ internal sealed class IlgpuParameterTable : IParameterTable
     }
 
     public Task<LearnResult> LearnStepAsync(
-        ReadOnlyMemory<int> slots, ReadOnlyMemory<float> inputs, ReadOnlyMemory<float> targets, LearnSettings settings, Memory<float> losses)
+        ReadOnlyMemory<int> slots,
+        ReadOnlyMemory<float> inputs,
+        ReadOnlyMemory<float> targets,
+        LearnSettings settings,
+        Memory<float> losses,
+        ReadOnlyMemory<float> learningRates = default)
     {
-        _validator.Learn(slots.Span, inputs.Span, targets.Span, settings, losses.Length);
+        _validator.Learn(slots.Span, inputs.Span, targets.Span, settings, losses.Length, learningRates.Span);
         if (slots.IsEmpty)
         {
             return Task.FromResult(new LearnResult(0));
@@ -119,10 +124,11 @@ internal sealed class IlgpuParameterTable : IParameterTable
             _backend.Kernels.LearnSegments(
                 Rows(segments),
                 Architecture,
-                new LearnKernelSettings(settings, _prunedWords is null ? 0 : WordsPerUnit),
+                new LearnKernelSettings(settings, _prunedWords is null ? 0 : WordsPerUnit, perRowRates: !learningRates.IsEmpty),
                 _parameters.View,
                 _prunedWords?.View ?? Staging.Mask.View(1),
                 Staging.Slots.Upload(Stream, slots.Span),
+                learningRates.IsEmpty ? Staging.LearningRates.View(1) : Staging.LearningRates.Upload(Stream, learningRates.Span),
                 Staging.Inputs.Upload(Stream, inputs.Span),
                 Staging.Targets.Upload(Stream, targets.Span),
                 Staging.Order.Upload(Stream, _schedule.Order.AsSpan(0, slots.Length)),

@@ -15,9 +15,9 @@ internal sealed class KernelLaunchers(Accelerator accelerator)
             ForwardKernels.ForwardRange);
 
     public Action<KernelConfig, MlpArchitecture, LearnKernelSettings, ArrayView<float>, ArrayView<uint>, ArrayView<int>, ArrayView<float>,
-        ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>> LearnSegments { get; } =
+        ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>> LearnSegments { get; } =
         accelerator.LoadStreamKernel<MlpArchitecture, LearnKernelSettings, ArrayView<float>, ArrayView<uint>, ArrayView<int>,
-            ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>>(LearnKernel.LearnSegments);
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>>(LearnKernel.LearnSegments);
 
     public Action<KernelConfig, MlpArchitecture, ArrayView<sbyte>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>>
         QuantizedForwardRows { get; } =

@@ -4,7 +4,7 @@ using ILGPU.Algorithms;
 namespace Galaxy.Kernels.Ilgpu;
 
 /// <summary>A learn batch's settings as the kernel reads them (an unmanaged struct passed by value).</summary>
-internal readonly struct LearnKernelSettings(LearnSettings settings, int maskWordsPerUnit)
+internal readonly struct LearnKernelSettings(LearnSettings settings, int maskWordsPerUnit, bool perRowRates)
 {
     public readonly int CrossEntropy = settings.Loss == LossKind.CrossEntropy ? 1 : 0;
     public readonly float LearningRate = settings.LearningRate;
@@ -12,6 +12,9 @@ internal readonly struct LearnKernelSettings(LearnSettings settings, int maskWor
 
     /// <summary>Pruning-mask words per unit, or 0 when the table has no masks.</summary>
     public readonly int MaskWordsPerUnit = maskWordsPerUnit;
+
+    /// <summary>1 when each row brings its own learning rate (the rates view), 0 when every row uses <see cref="LearningRate"/>.</summary>
+    public readonly int PerRowRates = perRowRates ? 1 : 0;
 }
 
 /// <summary>
@@ -30,6 +33,7 @@ internal static class LearnKernel
         ArrayView<float> parameters,
         ArrayView<uint> prunedWords,
         ArrayView<int> slots,
+        ArrayView<float> learningRates,
         ArrayView<float> inputs,
         ArrayView<float> targets,
         ArrayView<int> order,
@@ -98,7 +102,7 @@ internal static class LearnKernel
             }
 
             Group.Barrier();
-            var scaledRate = s.LearningRate * step[1];
+            var scaledRate = (s.PerRowRates != 0 ? learningRates[row] : s.LearningRate) * step[1];
             var nonFinite = false;
             for (var e = Group.IdxX; e < a.ParameterCount; e += Group.DimX)
             {

@@ -20,6 +20,8 @@ internal sealed class StagingBuffers(Accelerator accelerator, int maxRows) : IDi
 
     public StagedBuffer<float> Losses { get; } = new(accelerator, maxRows);
 
+    public StagedBuffer<float> LearningRates { get; } = new(accelerator, maxRows);
+
     public StagedBuffer<int> Order { get; } = new(accelerator, maxRows);
 
     public StagedBuffer<int> SegmentStarts { get; } = new(accelerator, maxRows + 1L);
@@ -36,6 +38,7 @@ internal sealed class StagingBuffers(Accelerator accelerator, int maxRows) : IDi
         Targets.Dispose();
         Outputs.Dispose();
         Losses.Dispose();
+        LearningRates.Dispose();
         Order.Dispose();
         SegmentStarts.Dispose();
         Mask.Dispose();

@@ -80,14 +80,20 @@ internal sealed unsafe class SimdParameterTable : IParameterTable
     }
 
     public Task<LearnResult> LearnStepAsync(
-        ReadOnlyMemory<int> slots, ReadOnlyMemory<float> inputs, ReadOnlyMemory<float> targets, LearnSettings settings, Memory<float> losses)
+        ReadOnlyMemory<int> slots,
+        ReadOnlyMemory<float> inputs,
+        ReadOnlyMemory<float> targets,
+        LearnSettings settings,
+        Memory<float> losses,
+        ReadOnlyMemory<float> learningRates = default)
     {
-        _validator.Learn(slots.Span, inputs.Span, targets.Span, settings, losses.Length);
+        _validator.Learn(slots.Span, inputs.Span, targets.Span, settings, losses.Length, learningRates.Span);
         _schedule.Build(slots.Span);
         var rejected = 0;
         _cores.For(_schedule.SegmentCount, _minRowsPerChunk, (start, end) =>
         {
-            var chunkRejected = LearnSegments(slots.Span, inputs.Span, targets.Span, settings, losses.Span, start, end);
+            var chunkRejected = LearnSegments(
+                slots.Span, inputs.Span, targets.Span, settings, learningRates.Span, losses.Span, start, end);
             Interlocked.Add(ref rejected, chunkRejected);
         });
         return Task.FromResult(new LearnResult(rejected));
@@ -171,6 +177,7 @@ internal sealed unsafe class SimdParameterTable : IParameterTable
         ReadOnlySpan<float> inputs,
         ReadOnlySpan<float> targets,
         LearnSettings settings,
+        ReadOnlySpan<float> learningRates,
         Span<float> losses,
         int start,
         int end)
@@ -187,7 +194,7 @@ internal sealed unsafe class SimdParameterTable : IParameterTable
                 Unit(slot),
                 inputs.Slice(row * a.Inputs, a.Inputs),
                 targets.Slice(row * a.Outputs, a.Outputs),
-                settings,
+                learningRates.IsEmpty ? settings : settings with { LearningRate = learningRates[row] },
                 _prunedWords is null ? default : _prunedWords.AsSpan(slot * WordsPerUnit, WordsPerUnit),
                 scratch);
             losses[row] = loss;

@@ -171,6 +171,45 @@ public sealed class LearnStepTests
         }
     }
 
+    [Theory]
+    [BackendData(ComputeBackendKind.Simd)]
+    [BackendData(ComputeBackendKind.IlgpuCpu)]
+    [BackendData(ComputeBackendKind.Cuda)]
+    [BackendData(ComputeBackendKind.OpenCL)]
+    public async Task Per_row_learning_rates_step_each_row_with_its_own_rate_like_the_reference(ComputeBackendKind kind)
+    {
+        var backend = TestBackends.Get(kind);
+        var data = new TestData(26);
+        var architecture = new MlpArchitecture(7, 9, 4);
+        int[] slots = [3, 1, 3, 0, 2, 1, 3];
+        float[] rates = [0.01f, 0.3f, 0.05f, 0.1f, 0.02f, 0.2f, 0.4f];
+        var inputs = data.Floats(slots.Length * architecture.Inputs);
+        var targets = data.Probabilities(slots.Length, architecture.Outputs);
+        var settings = new LearnSettings(LossKind.CrossEntropy, LearningRate: 1f, GradientClip: 2f);
+        var (table, parameters) = data.Table(backend, architecture, units: 4);
+        using (table)
+        {
+            var losses = new float[slots.Length];
+
+            await table.LearnStepAsync(slots, inputs, targets, settings, losses, rates);
+
+            var expected = parameters.ToArray();
+            var p = architecture.ParameterCount;
+            for (var row = 0; row < slots.Length; row++)
+            {
+                var loss = ReferenceMlp.LearnStep(
+                    architecture,
+                    expected.AsSpan(slots[row] * p, p),
+                    inputs.AsSpan(row * architecture.Inputs, architecture.Inputs),
+                    targets.AsSpan(row * architecture.Outputs, architecture.Outputs),
+                    settings with { LearningRate = rates[row] });
+                Tolerance.Close(loss, losses[row], 1, $"loss of row {row}");
+            }
+
+            AssertClose(expected, await ReadAll(table));
+        }
+    }
+
     internal static async Task AssertLearnMatchesReference(
         TestData data, IParameterTable table, float[] parameters, int[] slots, LearnSettings settings)
     {

@@ -47,6 +47,12 @@ public sealed class ValidationTests
             await AssertRejected<ArgumentException>("losses holds 1 floats", () => table.LearnStepAsync(slots, new float[6], new float[4], mse, new float[1]));
             await AssertRejected<ArgumentException>("cross-entropy targets are probabilities", () => table.LearnStepAsync(
                 slots, new float[6], new[] { 1, 0, -0.5f, 1.5f }, new LearnSettings(LossKind.CrossEntropy, 0.1f), losses));
+            await AssertRejected<ArgumentException>("learningRates holds 1 floats", () => table.LearnStepAsync(
+                slots, new float[6], new float[4], mse, losses, new[] { 0.1f }));
+            await AssertRejected<ArgumentOutOfRangeException>("learningRates[1] must be finite and > 0", () => table.LearnStepAsync(
+                slots, new float[6], new float[4], mse, losses, new[] { 0.1f, float.NaN }));
+            await AssertRejected<ArgumentOutOfRangeException>("learningRates[0] must be finite and > 0", () => table.LearnStepAsync(
+                slots, new float[6], new float[4], mse, losses, new[] { 0f, 0.1f }));
             await AssertRejected<ArgumentOutOfRangeException>("learning rate", () => table.LearnStepAsync(
                 slots, new float[6], new float[4], new LearnSettings(LossKind.MeanSquaredError, 0f), losses));
             await AssertRejected<ArgumentOutOfRangeException>("gradient clip", () => table.LearnStepAsync(
