@@ -1,4 +1,5 @@
 using Galaxy.Gateway.Audit;
+using Galaxy.Persistence.Audit;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 

@@ -1,13 +1,11 @@
 using System.Threading.Channels;
+using Galaxy.Persistence.Audit;
 using Npgsql;
 
 namespace Galaxy.Gateway.Audit;
 
-/// <summary>One audited request: who did what to which target, with what outcome, when, and a digest of what they sent.</summary>
-public sealed record AuditEntry(DateTimeOffset At, string Principal, string Action, string Target, int Outcome, string RequestDigest);
-
 /// <summary>
-/// Appends entries to the hash-chained <c>galaxy_audit</c> table (schema 0006). Callers wait until their entry is
+/// Appends requests' entries to the hash-chained <c>galaxy_audit</c> table (schema 0006). Callers wait until their entry is
 /// committed. Entries that arrive together share one transaction, which takes the chain head's lock once: concurrent
 /// learns cost one round trip per batch rather than one serialized transaction each.
 /// </summary>
@@ -63,14 +61,7 @@ public sealed class AuditLog(NpgsqlDataSource database, ILogger<AuditLog> logger
         await using var appends = new NpgsqlBatch(connection, transaction);
         foreach (var (entry, _) in batch)
         {
-            var append = new NpgsqlBatchCommand("SELECT galaxy_audit_append($1, $2, $3, $4, $5, $6)");
-            append.Parameters.Add(new NpgsqlParameter { Value = entry.At });
-            append.Parameters.Add(new NpgsqlParameter { Value = entry.Principal });
-            append.Parameters.Add(new NpgsqlParameter { Value = entry.Action });
-            append.Parameters.Add(new NpgsqlParameter { Value = entry.Target });
-            append.Parameters.Add(new NpgsqlParameter { Value = entry.Outcome });
-            append.Parameters.Add(new NpgsqlParameter { Value = entry.RequestDigest });
-            appends.BatchCommands.Add(append);
+            appends.BatchCommands.Add(AuditAppend.Command(entry));
         }
 
         await appends.ExecuteNonQueryAsync();

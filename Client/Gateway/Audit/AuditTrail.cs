@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Galaxy.Gateway.Guardian;
+using Galaxy.Persistence.Audit;
 using Npgsql;
 
 namespace Galaxy.Gateway.Audit;
