@@ -5,8 +5,11 @@ public static class KernelConversions
 {
     public static MlpArchitecture ToArchitecture(this ModelShape shape) => new(shape.Inputs, shape.Hidden, shape.Outputs);
 
-    public static LearnSettings ToSettings(this LearnSpec spec) => new(
-        spec.Loss == LossFunction.CrossEntropy ? LossKind.CrossEntropy : LossKind.MeanSquaredError,
-        spec.LearningRate,
-        spec.GradientClip);
+    public static LearnSettings ToSettings(this LearnSpec spec) => new(spec.Loss.ToKernelLoss(), spec.LearningRate, spec.GradientClip);
+
+    public static LossKind ToKernelLoss(this LossFunction loss) =>
+        loss == LossFunction.CrossEntropy ? LossKind.CrossEntropy : LossKind.MeanSquaredError;
+
+    public static LossFunction ToLossFunction(this LossKind loss) =>
+        loss == LossKind.CrossEntropy ? LossFunction.CrossEntropy : LossFunction.MeanSquaredError;
 }

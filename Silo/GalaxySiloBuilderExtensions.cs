@@ -2,6 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using Galaxy.Grains;
 using Galaxy.Grains.Placement;
+using Galaxy.Grains.Training;
+using Galaxy.Registry;
+using Galaxy.Registry.Training;
+using Galaxy.Silo.Training;
 using Galaxy.Kernels;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -84,6 +88,7 @@ public static class GalaxySiloBuilderExtensions
 
         silo.UseGalaxyCompute(configuration);
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        silo.UseGalaxyTraining(configuration);
         silo.Services.AddSingleton(services => ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(services));
         silo.Services.AddSingleton<IUnitStateSource, PostgresUnitStateSource>();
         silo.Services.AddPlacementDirector<SpreadOverSilosPlacement, LabscapeSiloDirector>();
@@ -136,6 +141,24 @@ public static class GalaxySiloBuilderExtensions
         var registered = silo.Services.Single(service => service.ServiceType == counterFeed);
         silo.Services.Remove(registered);
         silo.Services.AddSingleton(counterFeed, services => DashboardCounterFeed.Create(services, interval));
+        return silo;
+    }
+
+    /// <summary>
+    /// The control plane's stores (registry, datasets, training jobs) and the silo's part in training: its slots, and the
+    /// supervisor that resumes jobs whose silo was lost.
+    /// </summary>
+    public static ISiloBuilder UseGalaxyTraining(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        silo.Services.AddOptions<TrainingOptions>()
+            .Bind(configuration.GetSection(TrainingOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        silo.Services.AddSingleton<ModelRegistry>();
+        silo.Services.AddSingleton<DatasetStore>();
+        silo.Services.AddSingleton<TrainingJobStore>();
+        silo.Services.AddSingleton<TrainingSlots>();
+        silo.Services.AddHostedService<TrainingJobSupervisor>();
         return silo;
     }
 

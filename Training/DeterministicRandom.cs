@@ -8,6 +8,7 @@ namespace Galaxy.Training;
 internal struct DeterministicRandom(ulong seed)
 {
     private ulong _state = seed;
+    private double _spareGaussian = double.NaN;
 
     /// <summary>The stream of one candidate in one epoch.</summary>
     public static DeterministicRandom ForEpoch(int candidateSeed, int epoch) =>
@@ -19,11 +20,20 @@ internal struct DeterministicRandom(ulong seed)
     /// <summary>Uniform in [0, bound).</summary>
     public int NextInt(int bound) => (int)(NextDouble() * bound);
 
-    /// <summary>Standard normal, by Box and Muller (one of the pair is discarded: simplicity over speed).</summary>
+    /// <summary>Standard normal, by Box and Muller: each draw of two uniforms gives two, the second kept for the next call.</summary>
     public double NextGaussian()
     {
-        var u = 1.0 - NextDouble();
-        return Math.Sqrt(-2.0 * Math.Log(u)) * Math.Cos(2.0 * Math.PI * NextDouble());
+        if (!double.IsNaN(_spareGaussian))
+        {
+            var spare = _spareGaussian;
+            _spareGaussian = double.NaN;
+            return spare;
+        }
+
+        var radius = Math.Sqrt(-2.0 * Math.Log(1.0 - NextDouble()));
+        var (sin, cos) = Math.SinCos(2.0 * Math.PI * NextDouble());
+        _spareGaussian = radius * sin;
+        return radius * cos;
     }
 
     /// <summary>Beta(α, α), as the ratio of two gammas.</summary>

@@ -8,6 +8,7 @@ IBenchmark[] benchmarks =
     new GatewayBenchmark(),
     new GalaxyBenchmark(),
     new FailoverBenchmark(),
+    new TrainingBenchmark(),
 ];
 
 if (args.Length == 0 || benchmarks.All(b => b.Name != args[0]))

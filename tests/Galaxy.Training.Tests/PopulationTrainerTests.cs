@@ -84,7 +84,7 @@ public sealed class PopulationTrainerTests
     {
         using var backend = Backend(ComputeBackendKind.Simd);
         var recipe = TrainingRecipe.Default with { Hidden = 32, Epochs = 12, LearningRates = [0.02f], Seeds = [1, 2] };
-        using var trainer = await PopulationTrainer.CreateAsync(backend, TrainingSet.Prepare(Datasets.Digits(), recipe), recipe);
+        using var trainer = await PopulationTrainer.CreateAsync(backend, TrainingSet.Prepare(await Datasets.DigitsAsync(), recipe), recipe);
 
         var reports = await RunAllAsync(trainer);
 
