@@ -65,6 +65,9 @@ public sealed record TrainingJobState
 
     [Id(18)] public string? CancelledBy { get; init; }
 
+    /// <summary>The silo running (or that last ran) the job.</summary>
+    [Id(19)] public string Silo { get; init; } = "";
+
     public bool IsFinished => Status is TrainingJobStatus.Succeeded or TrainingJobStatus.Failed or TrainingJobStatus.Cancelled;
 }
 

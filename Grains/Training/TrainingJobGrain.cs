@@ -29,6 +29,7 @@ public sealed partial class TrainingJobGrain(
     ModelRegistry registry,
     TrainingJobStore jobs,
     IOptions<TrainingOptions> options,
+    ILocalSiloDetails silo,
     TimeProvider clock,
     ILogger<TrainingJobGrain> logger) : Grain, ITrainingJobGrain
 {
@@ -155,6 +156,7 @@ public sealed partial class TrainingJobGrain(
                 Status = TrainingJobStatus.Running,
                 StartedAt = job.StartedAt ?? clock.GetUtcNow(),
                 Backend = backend.Name,
+                Silo = silo.SiloAddress.ToString(),
                 Resumes = resuming ? job.Resumes + 1 : job.Resumes,
                 EpochsDone = trainer.EpochsDone,
                 History = job.History.Take(trainer.EpochsDone).ToArray(),

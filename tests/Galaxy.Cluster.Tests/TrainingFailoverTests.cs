@@ -1,0 +1,66 @@
+using Galaxy.Grains.Training;
+using Galaxy.Kernels;
+using Galaxy.Testing.Training;
+using Galaxy.Training;
+
+namespace Galaxy.Cluster.Tests;
+
+/// <summary>
+/// Kills the silo a training job runs on, mid-training, and holds the job to its promise: it resumes on the surviving
+/// silo from its last checkpoint and registers exactly the weights an uninterrupted run of its recipe ends with.
+/// </summary>
+public sealed class TrainingFailoverTests : IAsyncLifetime
+{
+    private readonly GalaxyTestCluster _galaxy = new() { Settings = TrainingCluster.Settings };
+    private TrainingData _data = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _galaxy.InitializeAsync();
+        _data = new TrainingData(_galaxy.Database.ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _data.DisposeAsync();
+        await _galaxy.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_job_whose_silo_is_killed_resumes_elsewhere_and_registers_the_weights_of_an_uninterrupted_run()
+    {
+        var recipe = new TrainingRecipeSpec(
+            Hidden: 24, Loss: LossFunction.CrossEntropy, Epochs: 30, ValidationFraction: 0.2, LearningRates: [0.01f, 0.02f, 0.03f, 0.04f],
+            Seeds: [1, 2, 3, 4], InputNoise: [0.5f], Mixup: [0.4f], GradientClip: 5f, FinalLearningRateFraction: 0.02f, StandardizationFloor: 0.2f);
+        var model = await _data.CreateModelAsync("digits-failover");
+        var dataset = await _data.RegisterDatasetAsync("digits", TrainingData.DigitsCsv(), "digit");
+        var jobId = Guid.NewGuid();
+        await _galaxy.Client.GetGrain<ITrainingJobGrain>(jobId).Submit(TrainingJobTests.Request(model, dataset, recipe));
+
+        var running = await Jobs.WaitUntilAsync(_galaxy.Client, jobId, job => job.EpochsDone >= 3, "three epochs done");
+        var host = _galaxy.Cluster.GetActiveSilos().Single(silo => silo.SiloAddress.ToString() == running.Silo);
+        await _galaxy.Cluster.KillSiloAsync(host);
+        var job = await Jobs.WaitUntilFinishedAsync(_galaxy.Client, jobId);
+
+        Assert.Equal(TrainingJobStatus.Succeeded, job.Status);
+        Assert.True(job.Resumes >= 1, "the job should have been resumed");
+        Assert.NotEqual(running.Silo, job.Silo);
+        Assert.Equal(Enumerable.Range(1, 30), job.History.Select(epoch => epoch.Epoch));
+
+        // The same recipe, uninterrupted, in this process.
+        var table = (await _data.Datasets.LoadAsync(dataset.Id, CancellationToken.None))!;
+        var set = TrainingSet.Prepare(LabelledData.FromLabels(64, table.Features, table.Labels), recipe.ToRecipe());
+        using var backend = ComputeBackends.Create(new ComputeOptions { Backend = ComputeBackendKind.Simd });
+        using var trainer = await PopulationTrainer.CreateAsync(backend, set, recipe.ToRecipe());
+        EpochReport last = null!;
+        while (trainer.EpochsDone < recipe.Epochs)
+        {
+            last = await trainer.RunEpochAsync();
+        }
+
+        Assert.Equal(last.Best, job.BestCandidate);
+        Assert.Equal(
+            await trainer.WeightsAsync(last.Best),
+            await _data.Registry.LoadWeightsAsync(model.Id, job.Version!.Value, CancellationToken.None));
+    }
+}
