@@ -12,7 +12,10 @@ public sealed partial class GalaxyClient
         string name, string? description = null, IReadOnlyDictionary<string, string>? tags = null, CancellationToken cancellationToken = default) =>
         SendAsync<ModelInfo>(HttpMethod.Post, "/v1/models", new { name, description, tags }, cancellationToken, safeToRepeat: false);
 
-    /// <summary>Models whose name contains <paramref name="search"/>, carrying every tag of <paramref name="tags"/>, whose latest version is in <paramref name="status"/>.</summary>
+    /// <summary>
+    /// Models whose name contains <paramref name="search"/>, carrying every tag of <paramref name="tags"/>, whose latest
+    /// version is in <paramref name="status"/>; by name.
+    /// </summary>
     public Task<Page<ModelInfo>> SearchModelsAsync(
         string? search = null, IReadOnlyDictionary<string, string>? tags = null, VersionStatus? status = null, int offset = 0, int limit = 100,
         CancellationToken cancellationToken = default)
@@ -54,7 +57,10 @@ public sealed partial class GalaxyClient
     public Task<Evaluation[]> ListEvaluationsAsync(string model, string version = "latest", CancellationToken cancellationToken = default) =>
         SendAsync<Evaluation[]>(HttpMethod.Get, VersionPath(model, version) + "/evaluations", null, cancellationToken);
 
-    /// <summary><c>PENDING → APPROVED</c> (CEO and CTO only); a <see cref="GalaxyInvalidRequestException"/> <c>illegal-transition</c> from any other status.</summary>
+    /// <summary>
+    /// <c>PENDING → APPROVED</c> (CEO and CTO only); a <see cref="GalaxyInvalidRequestException"/> <c>illegal-transition</c>
+    /// from any other status.
+    /// </summary>
     public Task<ModelVersion> ApproveVersionAsync(string model, string version, string? reason = null, CancellationToken cancellationToken = default) =>
         SendAsync<ModelVersion>(HttpMethod.Post, VersionPath(model, version) + "/approve", new { reason }, cancellationToken, safeToRepeat: false);
 

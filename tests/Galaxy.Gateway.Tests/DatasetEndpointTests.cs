@@ -70,7 +70,8 @@ public sealed class DatasetEndpointTests(GatewayFixture fixture)
         await AssertProblemAsync(
             await Lead.PostAsync("/v1/datasets?label=label", RegistryRequests.Csv(RegistryRequests.UniqueCsv())), HttpStatusCode.BadRequest, "invalid-input");
         await AssertProblemAsync(
-            await Lead.PostAsync("/v1/datasets?name=Bad%20Name&label=label", RegistryRequests.Csv(RegistryRequests.UniqueCsv())), HttpStatusCode.BadRequest, "invalid-input");
+            await Lead.PostAsync("/v1/datasets?name=Bad%20Name&label=label", RegistryRequests.Csv(RegistryRequests.UniqueCsv())),
+            HttpStatusCode.BadRequest, "invalid-input");
         await AssertProblemAsync(
             await Lead.PostAsync($"/v1/datasets?name={RegistryRequests.UniqueName("nolabel")}", RegistryRequests.Csv(RegistryRequests.UniqueCsv())),
             HttpStatusCode.BadRequest, "invalid-input");
@@ -107,7 +108,8 @@ public sealed class DatasetEndpointTests(GatewayFixture fixture)
         var streamed = await client.PostAsync($"/v1/datasets?name={RegistryRequests.UniqueName("streamed")}&label=label", CsvBytes(csv, declaredLength: false));
         var small = await client.PostAsync($"/v1/datasets?name={RegistryRequests.UniqueName("small")}&label=label", RegistryRequests.Csv(RegistryRequests.UniqueCsv()));
 
-        Assert.Contains("1000 bytes", (await AssertProblemAsync(declared, HttpStatusCode.RequestEntityTooLarge, "body-too-large")).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var tooLarge = await AssertProblemAsync(declared, HttpStatusCode.RequestEntityTooLarge, "body-too-large");
+        Assert.Contains("1000 bytes", tooLarge.GetProperty("detail").GetString(), StringComparison.Ordinal);
         await AssertProblemAsync(streamed, HttpStatusCode.RequestEntityTooLarge, "body-too-large");
         Assert.Equal(HttpStatusCode.Created, small.StatusCode);
     }

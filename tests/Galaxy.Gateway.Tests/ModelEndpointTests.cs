@@ -25,7 +25,9 @@ public sealed class ModelEndpointTests(GatewayFixture fixture)
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal($"/v1/models/{name}", created.Headers.Location?.OriginalString);
-        Assert.Equal((name, "digits", TestAccounts.LeadAi), (body.GetProperty("name").GetString(), body.GetProperty("description").GetString(), body.GetProperty("createdBy").GetString()));
+        Assert.Equal(
+            (name, "digits", TestAccounts.LeadAi),
+            (body.GetProperty("name").GetString(), body.GetProperty("description").GetString(), body.GetProperty("createdBy").GetString()));
         Assert.Equal(JsonValueKind.Null, body.GetProperty("latestVersion").ValueKind);
         Assert.Equal(name, byId.GetProperty("name").GetString());
         Assert.Equal(("digits", "speech"), (patched.GetProperty("description").GetString(), patched.GetProperty("tags").GetProperty("team").GetString()));

@@ -21,7 +21,8 @@ internal static class DatasetEndpoints
         datasets.MapPost("/", Upload).RequireAuthorization(Permissions.WriteDatasets).Audited("dataset.upload", streamedBody: true)
             .WithBodyLimit(maxUploadBytes).Accepts<string>("text/csv")
             .WithName("UploadDataset").WithSummary(
-                "Uploads a CSV (text/csv; ?name=NAME&label=COLUMN): a header, numeric features, one label column. 201 when new, 200 when the same content is stored already.");
+                "Uploads a CSV (text/csv; ?name=NAME&label=COLUMN): a header, numeric features, one label column. "
+                + "201 when new, 200 when the same content is stored already.");
         datasets.MapGet("/", ListDatasets).RequireAuthorization(Permissions.ReadDatasets)
             .WithName("ListDatasets").WithSummary("Datasets, newest first, in pages.");
         datasets.MapGet("/{id}", GetDataset).RequireAuthorization(Permissions.ReadDatasets)

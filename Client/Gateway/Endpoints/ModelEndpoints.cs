@@ -19,7 +19,8 @@ internal static class ModelEndpoints
         models.MapPost("/", CreateModel).RequireAuthorization(Permissions.WriteModels).Audited("model.create")
             .WithName("CreateModel").WithSummary("A new model: a unique name, a description and tags.");
         models.MapGet("/", SearchModels).RequireAuthorization(Permissions.ReadModels)
-            .WithName("SearchModels").WithSummary("Models by name substring, tags (tag=key:value, all must match) and their latest version's status; by name, in pages.");
+            .WithName("SearchModels").WithSummary(
+                "Models by name substring, tags (tag=key:value, all must match) and their latest version's status; by name, in pages.");
         models.MapGet("/{id}", GetModel).RequireAuthorization(Permissions.ReadModels)
             .WithName("GetModel").WithSummary("A model, its aliases and its latest version's status.");
         models.MapPatch("/{id}", UpdateModel).RequireAuthorization(Permissions.WriteModels).Audited("model.update")
@@ -242,7 +243,10 @@ internal static class ModelEndpoints
             version.ModelId, version.Version, to, GuardianClaims.SubjectOf(user), reason, cancellationToken));
     }
 
-    /// <summary>The version <paramref name="v"/> (number, latest or alias) of model <paramref name="id"/> (id or name), or the 404 that says which is missing.</summary>
+    /// <summary>
+    /// The version <paramref name="v"/> (number, latest or alias) of model <paramref name="id"/> (id or name), or the 404
+    /// that says which is missing.
+    /// </summary>
     private static async Task<(ModelVersion? Version, ProblemHttpResult? Problem)> FindVersionAsync(
         ModelRegistry registry, string id, string v, CancellationToken cancellationToken)
     {
