@@ -25,9 +25,10 @@ public sealed class DatasetStore(NpgsqlDataSource database, TimeProvider time)
         RegistryNames.EnsureName(name, "name");
         RegistryChecks.Actor(actor);
         ArgumentNullException.ThrowIfNull(parsed);
-        if (parsed.Rows < 1 || parsed.Labels.Length != parsed.Rows || parsed.Features.Length != parsed.Rows * parsed.FeatureNames.Length)
+        if (parsed.Rows < 1 || parsed.Labels.Length != parsed.Rows || parsed.Features.Length != parsed.Rows * parsed.FeatureNames.Length
+            || parsed.Sha256 is not { Length: 64 } sha256 || !sha256.All(char.IsAsciiHexDigitLower))
         {
-            throw new ArgumentException("The table's rows, labels and features do not agree.", nameof(parsed));
+            throw new ArgumentException("The table's rows, labels and features do not agree, or it has no SHA-256.", nameof(parsed));
         }
 
         return database.InTransactionAsync(async (connection, transaction) =>

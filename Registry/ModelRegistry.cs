@@ -200,9 +200,10 @@ public sealed class ModelRegistry(NpgsqlDataSource database, TimeProvider time)
         return database.InTransactionAsync(async (connection, transaction) =>
         {
             // The version's row lock makes the check and the change one step: two callers cannot both move it from PENDING.
+            // NO KEY UPDATE: aliases and evaluations may still refer to the row meanwhile.
             var current = await ReadFirstAsync<(string Model, string Status)?>(connection, transaction, """
                 SELECT m.name, v.status FROM galaxy_model_versions v JOIN galaxy_models m ON m.id = v.model_id
-                WHERE v.model_id = $1 AND v.version = $2 FOR UPDATE OF v
+                WHERE v.model_id = $1 AND v.version = $2 FOR NO KEY UPDATE OF v
                 """, row => (row.GetString(0), row.GetString(1)), cancellationToken, modelId, version);
             if (current is not { } found)
             {

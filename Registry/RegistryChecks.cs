@@ -155,7 +155,7 @@ internal static class RegistryChecks
         {
             if (string.IsNullOrWhiteSpace(name) || name.Length > MaxMetricNameLength || !double.IsFinite(value))
             {
-                Fail("metrics", $"Metric names are 1 to {MaxMetricNameLength} characters and their values finite numbers ('{name}' is not).");
+                Fail("metrics", $"'metrics' maps names of 1 to {MaxMetricNameLength} characters to finite numbers ('{name}' does not).");
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 
 namespace Galaxy.Registry;
@@ -11,9 +12,9 @@ public static partial class RegistryNames
     /// <summary>Not an alias anyone can set: it always means the model's highest version number.</summary>
     public const string Latest = "latest";
 
-    public static bool IsName(string? name) => name is not null && NamePattern().IsMatch(name);
+    public static bool IsName([NotNullWhen(true)] string? name) => name is not null && NamePattern().IsMatch(name);
 
-    public static bool IsAlias(string? alias) => alias is not null && alias != Latest && AliasPattern().IsMatch(alias);
+    public static bool IsAlias([NotNullWhen(true)] string? alias) => alias is not null && alias != Latest && AliasPattern().IsMatch(alias);
 
     internal static void EnsureName(string? name, string field)
     {

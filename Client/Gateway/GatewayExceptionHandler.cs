@@ -1,13 +1,15 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Galaxy.Persistence.GroupCommit;
+using Galaxy.Registry;
 using Orleans.Runtime;
 
 namespace Galaxy.Gateway;
 
 /// <summary>
-/// Turns the request's and the cluster's typed failures into problem details: unreadable body 400, 413 or 415, unknown
-/// id 404, invalid input 400, If-Match not met 412, full queue 429, missed deadline or no answer 504, unreachable
-/// cluster or storage 503 (those two and 429 with Retry-After). Anything else stays a 500, logged.
+/// Turns the request's, the cluster's and the registry's typed failures into problem details: unreadable body 400,
+/// 413 or 415, unknown id 404, invalid input or dataset 400, a taken name, an illegal status change or a dataset in use
+/// 409, If-Match not met 412, full queue 429, missed deadline or no answer 504, unreachable cluster or storage 503
+/// (those two and 429 with Retry-After). Anything else stays a 500, logged.
 /// </summary>
 internal sealed class GatewayExceptionHandler(IProblemDetailsService problems, ILogger<GatewayExceptionHandler> logger) : IExceptionHandler
 {
@@ -17,14 +19,21 @@ internal sealed class GatewayExceptionHandler(IProblemDetailsService problems, I
         var cause = exception is OrleansException { InnerException: StorageUnavailableException inner } ? inner : exception;
         var result = cause switch
         {
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problems.BodyTooLarge(),
-            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => Problems.Create(
-                StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type", "Send the body as application/json."),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problems.BodyTooLarge(BodyLimit.For(context)),
+            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => Problems.UnsupportedMediaType("application/json"),
             BadHttpRequestException bad => Problems.Create(
                 bad.StatusCode, "malformed-request", "Malformed request", "The request body is not valid JSON of the expected shape."),
             GalaxyKeyOutOfRangeException missing => Problems.Create(
                 StatusCodes.Status404NotFound, $"{missing.Kind.ToLowerInvariant()}-not-found", $"No such {missing.Kind.ToLowerInvariant()}", missing.Message),
             InvalidUnitInputException invalid => Problems.InvalidInput(invalid.Message),
+            InvalidRegistryInputException invalid => Problems.InvalidRegistryInput(invalid),
+            CsvDatasetException invalid => Problems.InvalidDataset(invalid),
+            DatasetTooLargeException tooLarge => Problems.BodyTooLarge(tooLarge.MaxBytes),
+            RegistryNotFoundException missing => Problems.RegistryNotFound(missing),
+            ModelConflictException taken => Problems.Conflict("model-exists", "Model name taken", taken.Message),
+            DatasetConflictException taken => Problems.Conflict("dataset-exists", "Dataset name taken", taken.Message),
+            DatasetInUseException inUse => Problems.Conflict("dataset-in-use", "Dataset in use", inUse.Message),
+            IllegalTransitionException illegal => Problems.IllegalTransition(illegal),
             LabscapeOverloadedException overloaded => Problems.Create(
                 StatusCodes.Status429TooManyRequests, "overloaded", "Too many requests queued", overloaded.Message),
             RevisionMismatchException mismatch => Problems.RevisionMismatch(mismatch),

@@ -1,3 +1,5 @@
+using Galaxy.Registry;
+
 namespace Galaxy.Gateway;
 
 /// <summary>
@@ -29,9 +31,12 @@ public static class Problems
         type: "https://galaxy.dev/problems/revision-mismatch",
         extensions: new Dictionary<string, object?> { ["code"] = "revision-mismatch", ["revision"] = mismatch.Actual });
 
-    public static ProblemHttpResult BodyTooLarge() => Create(
+    public static ProblemHttpResult BodyTooLarge(long maxBytes) => Create(
         StatusCodes.Status413PayloadTooLarge, "body-too-large", "Request body too large",
-        $"Request bodies may hold at most {BodyLimit.MaxBytes} bytes.");
+        $"This request's body may hold at most {maxBytes} bytes.");
+
+    public static ProblemHttpResult UnsupportedMediaType(string mediaType) => Create(
+        StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type", $"Send the body as {mediaType}.");
 
     public static ProblemHttpResult ClusterUnavailable(string detail) => Create(
         StatusCodes.Status503ServiceUnavailable, "cluster-unavailable", "The cluster is unavailable", detail);
@@ -54,6 +59,50 @@ public static class Problems
 
     public static ProblemHttpResult ApiKeyNotFound(Guid id) => Create(
         StatusCodes.Status404NotFound, "api-key-not-found", "No such API key", $"No unrevoked API key has id {id}.");
+
+    public static ProblemHttpResult ModelNotFound(string idOrName) => Create(
+        StatusCodes.Status404NotFound, "model-not-found", "No such model", $"No model has the id or name '{Truncate(idOrName)}'.");
+
+    public static ProblemHttpResult VersionNotFound(string model, string versionOrAlias) => Create(
+        StatusCodes.Status404NotFound, "version-not-found", "No such version",
+        $"Model '{model}' has no version '{Truncate(versionOrAlias)}' (a number, latest, or one of its aliases).");
+
+    public static ProblemHttpResult DatasetNotFound(string idOrName) => Create(
+        StatusCodes.Status404NotFound, "dataset-not-found", "No such dataset", $"No dataset has the id or name '{Truncate(idOrName)}'.");
+
+    /// <summary>The registry found no model, version, alias or dataset: <c>{kind}-not-found</c>.</summary>
+    public static ProblemHttpResult RegistryNotFound(RegistryNotFoundException missing) => Create(
+        StatusCodes.Status404NotFound, $"{missing.Kind}-not-found", $"No such {missing.Kind}", missing.Message);
+
+    /// <summary>A value the registry will not store; <c>field</c> names it as the request spelled it.</summary>
+    public static ProblemHttpResult InvalidRegistryInput(InvalidRegistryInputException invalid) => TypedResults.Problem(
+        detail: invalid.Message,
+        statusCode: StatusCodes.Status400BadRequest,
+        title: "Invalid input",
+        type: "https://galaxy.dev/problems/invalid-input",
+        extensions: new Dictionary<string, object?> { ["code"] = "invalid-input", ["field"] = invalid.ParamName });
+
+    /// <summary>An uploaded CSV that is not a dataset; <c>line</c> (1-based, header = 1) and <c>column</c> say where.</summary>
+    public static ProblemHttpResult InvalidDataset(CsvDatasetException invalid) => TypedResults.Problem(
+        detail: invalid.Message,
+        statusCode: StatusCodes.Status400BadRequest,
+        title: "Invalid dataset",
+        type: "https://galaxy.dev/problems/invalid-dataset",
+        extensions: new Dictionary<string, object?> { ["code"] = "invalid-dataset", ["line"] = invalid.Line, ["column"] = invalid.Column });
+
+    /// <summary>A status change the lifecycle does not allow; <c>from</c> and <c>to</c> name the two statuses.</summary>
+    public static ProblemHttpResult IllegalTransition(IllegalTransitionException illegal) => TypedResults.Problem(
+        detail: illegal.Message,
+        statusCode: StatusCodes.Status409Conflict,
+        title: "Illegal status transition",
+        type: "https://galaxy.dev/problems/illegal-transition",
+        extensions: new Dictionary<string, object?>
+        {
+            ["code"] = "illegal-transition", ["from"] = illegal.From.ToWire(), ["to"] = illegal.To.ToWire(),
+        });
+
+    public static ProblemHttpResult Conflict(string code, string title, string detail) =>
+        Create(StatusCodes.Status409Conflict, code, title, detail);
 
     public static ProblemHttpResult RateLimited(string group, TimeSpan retryAfter) => Create(
         StatusCodes.Status429TooManyRequests, "rate-limited", "Rate limit reached",

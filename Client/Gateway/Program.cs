@@ -5,6 +5,7 @@ using Galaxy.Gateway.Endpoints;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Gateway.Health;
 using Galaxy.Gateway.RateLimits;
+using Galaxy.Registry;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,6 +18,9 @@ builder.Services.AddSingleton<TopologyCache>();
 builder.Services.AddSingleton<AuditChain>();
 builder.Services.AddSingleton<AuditLog>();
 builder.Services.AddHostedService(services => services.GetRequiredService<AuditLog>());
+builder.Services.AddSingleton<ModelRegistry>();
+builder.Services.AddSingleton<DatasetStore>();
+builder.Services.AddOptions<DatasetOptions>().Bind(builder.Configuration.GetSection(DatasetOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
     context.ProblemDetails.Extensions.TryAdd("code", Problems.CodeForStatus(context.ProblemDetails.Status)));
 // Unreadable bodies raise BadHttpRequestException, so they reach the exception handler and get a problem code.
@@ -47,6 +51,8 @@ app.MapAuthEndpoints();
 app.MapUnitEndpoints();
 app.MapLabscapeEndpoints();
 app.MapGalaxyEndpoints();
+app.MapModelEndpoints();
+app.MapDatasetEndpoints();
 app.MapAuditEndpoints();
 app.MapGalaxyDashboard();
 

@@ -18,7 +18,10 @@ public class GalaxyApiException(HttpStatusCode status, string code, string? titl
     public string? Detail { get; } = detail;
 }
 
-/// <summary>400, 413, 415, 422: the request itself is wrong and will stay wrong.</summary>
+/// <summary>
+/// 400, 409, 413, 415, 422: the request itself is wrong and will stay wrong, or (409) conflicts with what is stored: a
+/// name taken, a status change the lifecycle does not allow, a dataset still in use.
+/// </summary>
 public sealed class GalaxyInvalidRequestException(HttpStatusCode status, string code, string? title, string? detail)
     : GalaxyApiException(status, code, title, detail);
 
@@ -30,7 +33,7 @@ public sealed class GalaxyAuthenticationException(HttpStatusCode status, string 
 public sealed class GalaxyForbiddenException(HttpStatusCode status, string code, string? title, string? detail)
     : GalaxyApiException(status, code, title, detail);
 
-/// <summary>404: no such unit, labscape or key.</summary>
+/// <summary>404: no such unit, labscape, key, model, version, alias or dataset.</summary>
 public sealed class GalaxyNotFoundException(HttpStatusCode status, string code, string? title, string? detail)
     : GalaxyApiException(status, code, title, detail);
 

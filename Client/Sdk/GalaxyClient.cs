@@ -11,7 +11,7 @@ namespace Galaxy.Client;
 /// refreshed before it expires). Failures surface as <see cref="GalaxyApiException"/> subclasses; 429 and 503 are
 /// retried first, as <c>Retry-After</c> asks.
 /// </summary>
-public sealed class GalaxyClient
+public sealed partial class GalaxyClient
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly TimeSpan RefreshMargin = TimeSpan.FromSeconds(60);
@@ -88,18 +88,29 @@ public sealed class GalaxyClient
     public Task<AuditVerification> VerifyAuditAsync(CancellationToken cancellationToken = default) =>
         SendAsync<AuditVerification>(HttpMethod.Get, "/v1/audit/verify", null, cancellationToken);
 
-    private async Task<T> SendAsync<T>(
+    private Task<T> SendAsync<T>(
         HttpMethod method, string path, object? body, CancellationToken cancellationToken,
-        bool signed = true, long? ifMatchRevision = null, bool safeToRepeat = true)
+        bool signed = true, long? ifMatchRevision = null, bool safeToRepeat = true) =>
+        SendContentAsync<T>(
+            method, path, body is null ? null : () => JsonContent.Create(body, options: Json), cancellationToken, signed, ifMatchRevision,
+            safeToRepeat ? _retry : _retryRefusals);
+
+    /// <summary>
+    /// Sends a request whose body <paramref name="content"/> makes afresh for each attempt, retried as <paramref name="retry"/>
+    /// says, and reads the answer as <typeparamref name="T"/> or throws the problem it holds.
+    /// </summary>
+    private async Task<T> SendContentAsync<T>(
+        HttpMethod method, string path, Func<HttpContent>? content, CancellationToken cancellationToken,
+        bool signed, long? ifMatchRevision, ResiliencePipeline<HttpResponseMessage> retry)
     {
         if (signed)
         {
             await RefreshIfDueAsync(cancellationToken);
         }
 
-        using var response = await (safeToRepeat ? _retry : _retryRefusals).ExecuteAsync(async token =>
+        using var response = await retry.ExecuteAsync(async token =>
         {
-            using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, options: Json) };
+            using var request = new HttpRequestMessage(method, path) { Content = content?.Invoke() };
             if (signed)
             {
                 Sign(request);

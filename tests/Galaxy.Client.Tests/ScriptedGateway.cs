@@ -10,6 +10,9 @@ internal sealed class ScriptedGateway(params Func<HttpResponseMessage>[] script)
 
     public List<HttpRequestMessage> Requests { get; } = [];
 
+    /// <summary>Each request's body as the gateway received it (null when it had none).</summary>
+    public List<string?> Bodies { get; } = [];
+
     public static HttpResponseMessage Json(HttpStatusCode status, string json, string mediaType = "application/json") =>
         new(status) { Content = new StringContent(json, Encoding.UTF8, mediaType) };
 
@@ -27,9 +30,10 @@ internal sealed class ScriptedGateway(params Func<HttpResponseMessage>[] script)
     public GalaxyClient Client(GalaxyClientOptions? options = null) =>
         new(new HttpClient(this) { BaseAddress = new Uri("http://gateway.test") }, options ?? new GalaxyClientOptions { BaseDelay = TimeSpan.FromMilliseconds(1) });
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Requests.Add(request);
-        return Task.FromResult(script[Math.Min(_next++, script.Length - 1)]());
+        Bodies.Add(request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken));
+        return script[Math.Min(_next++, script.Length - 1)]();
     }
 }

@@ -25,7 +25,7 @@ public sealed class BadRequestCorpusTests(GatewayFixture fixture)
     ];
 
     private static readonly string[] BodyEndpoints =
-        ["/v1/units/1/predict", "/v1/units/1/learn", "/v1/labscapes/0/predict", "/v1/galaxy/tick"];
+        ["/v1/units/1/predict", "/v1/units/1/learn", "/v1/labscapes/0/predict", "/v1/galaxy/tick", "/v1/models", "/v1/models/corpus/versions"];
 
     private static readonly string[] BadTimeouts = ["1.5", "1e20", "-1", "0", "600001", "\"soon\"", "[5]"];
 
@@ -42,6 +42,10 @@ public sealed class BadRequestCorpusTests(GatewayFixture fixture)
         "/v1/units/99999999999999999999999", "/v1/units/32", "/v1/units/1048576", "/v1/labscapes/4", "/v1/labscapes/-1",
         "/v1/labscapes/" + long.MaxValue, "/v1/labscapes/%20", "/v1/audit?after=-1", "/v1/audit?limit=0", "/v1/audit?limit=abc",
         "/v1/audit?limit=100000", "/v1/nowhere", "/v1/units/1/explode",
+        "/v1/models/%20", "/v1/models/" + new string('m', 1_000), "/v1/models?limit=0", "/v1/models?limit=100000", "/v1/models?offset=-1",
+        "/v1/models?limit=abc", "/v1/models?tag=novalue", "/v1/models?tag=:value", "/v1/models?status=LIVE", "/v1/models/no-such-model/versions",
+        "/v1/models/no-such-model/versions/1", "/v1/models/no-such-model/versions/x/weights", "/v1/models/no-such-model/aliases",
+        "/v1/datasets/no-such-dataset", "/v1/datasets/" + Guid.Empty, "/v1/datasets?limit=abc", "/v1/datasets?offset=-5",
     ];
 
     public static TheoryData<string, string> Bodies()

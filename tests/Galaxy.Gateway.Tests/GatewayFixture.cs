@@ -46,6 +46,7 @@ public class GatewayFixture : IAsyncLifetime
                 .UseSetting("Galaxy:Cluster:ClusterId", Galaxy.Cluster.Options.ClusterId)
                 .UseSetting("Galaxy:Cluster:ServiceId", Galaxy.Cluster.Options.ServiceId)
                 .UseSetting("Galaxy:RateLimits:Inference:PermitLimit", "1000000")
+                .UseSetting("Galaxy:RateLimits:Models:PermitLimit", "1000000")
                 .UseSetting("Galaxy:RateLimits:SignIn:PermitLimit", "1000000")
                 .UseSetting("Galaxy:Guardian:SigningKey", _signingKey);
             TestAccounts.Configure(web);

@@ -102,9 +102,37 @@ public sealed class PermissionMatrixTests(GatewayFixture fixture)
         "POST /v1/galaxy/tick" => await client.PostAsJsonAsync("/v1/galaxy/tick", new { input = Input }),
         "POST /v1/auth/api-keys" => await client.PostAsJsonAsync("/v1/auth/api-keys", new { name = "made in the matrix" }),
         "DELETE /v1/auth/api-keys/{id}" => await client.DeleteAsync($"/v1/auth/api-keys/{(await fixture.CreateApiKeyAsync("to revoke")).Id}"),
+        "POST /v1/models" => await client.PostAsJsonAsync("/v1/models", new { name = RegistryRequests.UniqueName("matrix") }),
+        "GET /v1/models" or "GET /v1/datasets" => await client.GetAsync(endpoint[4..]),
+        "GET /v1/models/{id}" => await client.GetAsync($"/v1/models/{await ModelAsync()}"),
+        "PATCH /v1/models/{id}" => await client.PatchAsJsonAsync($"/v1/models/{await ModelAsync()}", new { description = "patched" }),
+        "POST /v1/models/{id}/versions" => await client.PostAsJsonAsync($"/v1/models/{await ModelAsync()}/versions", RegistryRequests.TinyVersion()),
+        "GET /v1/models/{id}/versions" => await client.GetAsync($"/v1/models/{await ModelAsync()}/versions"),
+        "GET /v1/models/{id}/versions/{v}" => await client.GetAsync($"/v1/models/{await ModelAsync()}/versions/1"),
+        "GET /v1/models/{id}/versions/{v}/weights" => await client.GetAsync($"/v1/models/{await ModelAsync()}/versions/latest/weights"),
+        "GET /v1/models/{id}/versions/{v}/evaluations" => await client.GetAsync($"/v1/models/{await ModelAsync()}/versions/1/evaluations"),
+        "POST /v1/models/{id}/versions/{v}/approve" => await client.PostAsJsonAsync($"/v1/models/{await ModelAsync()}/versions/1/approve", new { reason = "matrix" }),
+        "POST /v1/models/{id}/versions/{v}/retire" => await client.PostAsync($"/v1/models/{await ModelAsync()}/versions/1/retire", null),
+        "GET /v1/models/{id}/aliases" => await client.GetAsync($"/v1/models/{await ModelAsync()}/aliases"),
+        "PUT /v1/models/{id}/aliases/{alias}" => await client.PutAsJsonAsync($"/v1/models/{await ModelAsync()}/aliases/champion", new { version = 1 }),
+        "DELETE /v1/models/{id}/aliases/{alias}" => await client.DeleteAsync($"/v1/models/{await ModelWithAliasAsync()}/aliases/champion"),
+        "POST /v1/datasets" => await client.PostAsync(
+            $"/v1/datasets?name={RegistryRequests.UniqueName("matrix")}&label=label", RegistryRequests.Csv(RegistryRequests.UniqueCsv())),
+        "GET /v1/datasets/{id}" => await client.GetAsync($"/v1/datasets/{await RegistryRequests.DatasetAsync(fixture.Http, "matrix")}"),
+        "DELETE /v1/datasets/{id}" => await client.DeleteAsync($"/v1/datasets/{await RegistryRequests.DatasetAsync(fixture.Http, "matrix")}"),
         "GET /dashboard/galaxy" => await client.GetAsync("/dashboard/galaxy"),
         "GET /dashboard/galaxy/labscapes" => await client.GetAsync("/dashboard/galaxy/labscapes"),
         "GET /dashboard/galaxy/units/{id}" => await client.GetAsync("/dashboard/galaxy/units/7"),
         _ => throw new InvalidOperationException($"The matrix names {endpoint}, which this test cannot call yet: add it here."),
     };
+
+    /// <summary>A fresh model with one PENDING version, made as LEAD_AI, so that every cell's call can succeed.</summary>
+    private Task<string> ModelAsync() => RegistryRequests.ModelWithVersionAsync(fixture.Http, "matrix");
+
+    private async Task<string> ModelWithAliasAsync()
+    {
+        var model = await ModelAsync();
+        (await fixture.Http.PutAsJsonAsync($"/v1/models/{model}/aliases/champion", new { version = 1 })).EnsureSuccessStatusCode();
+        return model;
+    }
 }

@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Galaxy.Gateway.Tests;
 
-/// <summary>A second gateway on the same cluster and signing key, allowing three inference requests per principal and hour.</summary>
+/// <summary>
+/// A second gateway on the same cluster and signing key, allowing three inference requests per principal and hour (and,
+/// in one test, three model registry requests).
+/// </summary>
 [Collection(GatewayCollection.Name)]
 public sealed class RateLimitTests(GatewayFixture fixture) : IAsyncLifetime
 {
@@ -64,6 +67,21 @@ public sealed class RateLimitTests(GatewayFixture fixture) : IAsyncLifetime
         var statuses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => client.GetAsync("/v1/units/6")));
 
         Assert.All(statuses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+    }
+
+    [Fact]
+    public async Task Models_and_datasets_share_one_allowance_per_principal()
+    {
+        await using var strict = fixture.Gateway.WithWebHostBuilder(web => web.UseSetting("Galaxy:RateLimits:Models:PermitLimit", "3"));
+        using var client = strict.CreateClient();
+        client.DefaultRequestHeaders.Authorization = (await fixture.ClientForAsync(TestAccounts.Operator)).DefaultRequestHeaders.Authorization;
+
+        var allowed = new[] { await client.GetAsync("/v1/models"), await client.GetAsync("/v1/datasets"), await client.GetAsync("/v1/models") };
+        var refused = await client.GetAsync("/v1/datasets");
+
+        Assert.All(allowed, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("rate-limited", await TokenTests.CodeOfAsync(refused));
     }
 
     private HttpClient ClientWithKey(string apiKey)

@@ -7,12 +7,18 @@ namespace Galaxy.Gateway.Audit;
 
 /// <summary>Marks an endpoint as mutating: each request to it is appended to the audit chain.</summary>
 [AttributeUsage(AttributeTargets.Method | AttributeTargets.Class)]
-public sealed class AuditedAttribute(string action, bool anonymous = false) : Attribute
+public sealed class AuditedAttribute(string action, bool anonymous = false, bool streamedBody = false) : Attribute
 {
     public string Action { get; } = action;
 
     /// <summary>Also audit callers who are not signed in (sign-in attempts); otherwise only signed-in principals are.</summary>
     public bool Anonymous { get; } = anonymous;
+
+    /// <summary>
+    /// The endpoint streams its body (an upload): the digest covers the bytes it read, hashed as it read them, rather
+    /// than a buffered copy of the whole body read before it.
+    /// </summary>
+    public bool StreamedBody { get; } = streamedBody;
 }
 
 /// <summary>
@@ -38,11 +44,17 @@ internal sealed class AuditTrail(RequestDelegate next, AuditLog log, TimeProvide
         }
 
         var at = time.GetUtcNow();
-        var digest = await DigestAsync(context.Request);
+        using var streamed = audited.StreamedBody ? new DigestingStream(context.Request.Body) : null;
+        var digest = streamed is null ? await DigestAsync(context.Request) : null;
+        if (streamed is not null)
+        {
+            context.Request.Body = streamed;
+        }
+
         await next(context);
 
         var principal = signedIn ? GuardianClaims.SubjectOf(context.User) : context.Items[PrincipalItem] as string ?? "anonymous";
-        var entry = new AuditEntry(at, principal, audited.Action, context.Request.Path, context.Response.StatusCode, digest);
+        var entry = new AuditEntry(at, principal, audited.Action, context.Request.Path, context.Response.StatusCode, digest ?? streamed!.Digest());
         try
         {
             await log.AppendAsync(entry, context.RequestAborted);
@@ -67,6 +79,6 @@ internal sealed class AuditTrail(RequestDelegate next, AuditLog log, TimeProvide
 
 internal static class AuditedEndpoints
 {
-    public static TBuilder Audited<TBuilder>(this TBuilder builder, string action, bool anonymous = false)
-        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new AuditedAttribute(action, anonymous));
+    public static TBuilder Audited<TBuilder>(this TBuilder builder, string action, bool anonymous = false, bool streamedBody = false)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new AuditedAttribute(action, anonymous, streamedBody));
 }

@@ -16,6 +16,13 @@ public static class Permissions
     public const string ManageApiKeys = "manage-api-keys";
     public const string Audit = "audit";
     public const string Dashboard = "dashboard";
+    public const string ReadModels = "read-models";
+    public const string WriteModels = "write-models";
+    public const string ApproveModels = "approve-models";
+    public const string RetireModels = "retire-models";
+    public const string ReadDatasets = "read-datasets";
+    public const string WriteDatasets = "write-datasets";
+    public const string DeleteDatasets = "delete-datasets";
 
     public static readonly IReadOnlyDictionary<string, string[]> Matrix = new Dictionary<string, string[]>
     {
@@ -27,6 +34,13 @@ public static class Permissions
         [ManageApiKeys] = [Roles.Ceo, Roles.Cto, Roles.LeadAi],
         [Audit] = [Roles.Ceo, Roles.Cto, Roles.Operator],
         [Dashboard] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer, Roles.Operator],
+        [ReadModels] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer, Roles.Operator],
+        [WriteModels] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer],
+        [ApproveModels] = [Roles.Ceo, Roles.Cto],
+        [RetireModels] = [Roles.Ceo, Roles.Cto, Roles.LeadAi],
+        [ReadDatasets] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer, Roles.Operator],
+        [WriteDatasets] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer],
+        [DeleteDatasets] = [Roles.Ceo, Roles.Cto, Roles.LeadAi],
     };
 
     public static AuthorizationBuilder AddGuardianPolicies(this AuthorizationBuilder authorization)

@@ -4,12 +4,14 @@ namespace Galaxy.Gateway.RateLimits;
 
 /// <summary>
 /// Requests each principal may make per endpoint group, bound from <c>Galaxy:RateLimits</c>. Defaults are the seed's;
-/// only the groups with endpoints today are enforced (inference, sign-in); the others wait for the control plane.
+/// only the groups with endpoints today are enforced (models, inference, sign-in); the others wait for the rest of the
+/// control plane.
 /// </summary>
 public sealed class RateLimitOptions
 {
     public const string Section = "Galaxy:RateLimits";
 
+    /// <summary>Every <c>/v1/models</c> and <c>/v1/datasets</c> request, per account.</summary>
     public RateLimit Models { get; set; } = new() { PermitLimit = 1_000 };
 
     /// <summary>Predict, learn, bulk predict and tick, per API key or account.</summary>
