@@ -4,5 +4,7 @@ using Galaxy.Cli;
 var root = new RootCommand("Galaxy's operator tool.")
 {
     SeedCommand.Create(),
+    TrainCommand.Create(),
+    EvaluateCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -34,6 +34,10 @@ internal sealed class GatewayExceptionHandler(IProblemDetailsService problems, I
             DatasetConflictException taken => Problems.Conflict("dataset-exists", "Dataset name taken", taken.Message),
             DatasetInUseException inUse => Problems.Conflict("dataset-in-use", "Dataset in use", inUse.Message),
             IllegalTransitionException illegal => Problems.IllegalTransition(illegal),
+            InvalidTrainingRequestException invalid => Problems.InvalidTrainingRequest(invalid.Message),
+            TrainingJobNotFoundException missing => Problems.TrainingJobNotFound(missing.Message),
+            InvalidEvaluationException invalid => Problems.Create(
+                StatusCodes.Status400BadRequest, "invalid-evaluation", "The dataset does not fit the version", invalid.Message),
             LabscapeOverloadedException overloaded => Problems.Create(
                 StatusCodes.Status429TooManyRequests, "overloaded", "Too many requests queued", overloaded.Message),
             RevisionMismatchException mismatch => Problems.RevisionMismatch(mismatch),

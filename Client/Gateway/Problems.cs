@@ -104,6 +104,12 @@ public static class Problems
     public static ProblemHttpResult Conflict(string code, string title, string detail) =>
         Create(StatusCodes.Status409Conflict, code, title, detail);
 
+    public static ProblemHttpResult InvalidTrainingRequest(string detail) => Create(
+        StatusCodes.Status400BadRequest, "invalid-training-request", "Invalid training request", detail);
+
+    public static ProblemHttpResult TrainingJobNotFound(string detail) => Create(
+        StatusCodes.Status404NotFound, "training-job-not-found", "No such training job", detail);
+
     public static ProblemHttpResult RateLimited(string group, TimeSpan retryAfter) => Create(
         StatusCodes.Status429TooManyRequests, "rate-limited", "Rate limit reached",
         $"Too many {group} requests from this principal; retry after {Math.Ceiling(retryAfter.TotalSeconds)} s.");

@@ -5,7 +5,9 @@ using Galaxy.Gateway.Endpoints;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Gateway.Health;
 using Galaxy.Gateway.RateLimits;
+using Galaxy.Gateway.Training;
 using Galaxy.Registry;
+using Galaxy.Registry.Training;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -20,6 +22,7 @@ builder.Services.AddSingleton<AuditLog>();
 builder.Services.AddHostedService(services => services.GetRequiredService<AuditLog>());
 builder.Services.AddSingleton<ModelRegistry>();
 builder.Services.AddSingleton<DatasetStore>();
+builder.Services.AddSingleton<TrainingJobStore>();
 builder.Services.AddOptions<DatasetOptions>().Bind(builder.Configuration.GetSection(DatasetOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
     context.ProblemDetails.Extensions.TryAdd("code", Problems.CodeForStatus(context.ProblemDetails.Status)));
@@ -53,6 +56,7 @@ app.MapLabscapeEndpoints();
 app.MapGalaxyEndpoints();
 app.MapModelEndpoints();
 app.MapDatasetEndpoints();
+app.MapTrainingEndpoints();
 app.MapAuditEndpoints();
 app.MapGalaxyDashboard();
 

@@ -25,7 +25,8 @@ public sealed class BadRequestCorpusTests(GatewayFixture fixture)
     ];
 
     private static readonly string[] BodyEndpoints =
-        ["/v1/units/1/predict", "/v1/units/1/learn", "/v1/labscapes/0/predict", "/v1/galaxy/tick", "/v1/models", "/v1/models/corpus/versions"];
+        ["/v1/units/1/predict", "/v1/units/1/learn", "/v1/labscapes/0/predict", "/v1/galaxy/tick", "/v1/models", "/v1/models/corpus/versions",
+        "/v1/training/jobs", "/v1/models/corpus/versions/1/evaluate"];
 
     private static readonly string[] BadTimeouts = ["1.5", "1e20", "-1", "0", "600001", "\"soon\"", "[5]"];
 
@@ -46,6 +47,9 @@ public sealed class BadRequestCorpusTests(GatewayFixture fixture)
         "/v1/models?limit=abc", "/v1/models?tag=novalue", "/v1/models?tag=:value", "/v1/models?status=LIVE", "/v1/models/no-such-model/versions",
         "/v1/models/no-such-model/versions/1", "/v1/models/no-such-model/versions/x/weights", "/v1/models/no-such-model/aliases",
         "/v1/datasets/no-such-dataset", "/v1/datasets/" + Guid.Empty, "/v1/datasets?limit=abc", "/v1/datasets?offset=-5",
+        "/v1/training/jobs/not-a-job", "/v1/training/jobs/" + Guid.Empty, "/v1/training/jobs/" + Guid.Empty + "/events",
+        "/v1/training/jobs/x/events", "/v1/training/jobs?status=DONE", "/v1/training/jobs?limit=0", "/v1/training/jobs?offset=-1",
+        "/v1/training/jobs?limit=abc", "/v1/training/jobs?model=no-such-model",
     ];
 
     public static TheoryData<string, string> Bodies()

@@ -47,6 +47,7 @@ public class GatewayFixture : IAsyncLifetime
                 .UseSetting("Galaxy:Cluster:ServiceId", Galaxy.Cluster.Options.ServiceId)
                 .UseSetting("Galaxy:RateLimits:Inference:PermitLimit", "1000000")
                 .UseSetting("Galaxy:RateLimits:Models:PermitLimit", "1000000")
+                .UseSetting("Galaxy:RateLimits:Training:PermitLimit", "1000000")
                 .UseSetting("Galaxy:RateLimits:SignIn:PermitLimit", "1000000")
                 .UseSetting("Galaxy:Guardian:SigningKey", _signingKey);
             TestAccounts.Configure(web);

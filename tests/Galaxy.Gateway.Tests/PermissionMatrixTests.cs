@@ -120,6 +120,13 @@ public sealed class PermissionMatrixTests(GatewayFixture fixture)
             $"/v1/datasets?name={RegistryRequests.UniqueName("matrix")}&label=label", RegistryRequests.Csv(RegistryRequests.UniqueCsv())),
         "GET /v1/datasets/{id}" => await client.GetAsync($"/v1/datasets/{await RegistryRequests.DatasetAsync(fixture.Http, "matrix")}"),
         "DELETE /v1/datasets/{id}" => await client.DeleteAsync($"/v1/datasets/{await RegistryRequests.DatasetAsync(fixture.Http, "matrix")}"),
+        "POST /v1/models/{id}/versions/{v}/evaluate" => await client.PostAsJsonAsync(
+            $"/v1/models/{await ModelAsync()}/versions/1/evaluate", new { dataset = await TrainingRequests.YesNoDatasetAsync(fixture.Http) }),
+        "POST /v1/training/jobs" => await client.PostAsJsonAsync("/v1/training/jobs", await TinyJobAsync()),
+        "GET /v1/training/jobs" => await client.GetAsync("/v1/training/jobs"),
+        "GET /v1/training/jobs/{id}" => await client.GetAsync($"/v1/training/jobs/{await TrainingRequests.JobAsync(fixture.Http, "matrix")}"),
+        "GET /v1/training/jobs/{id}/events" => await client.GetAsync($"/v1/training/jobs/{await TrainingRequests.JobAsync(fixture.Http, "matrix")}/events"),
+        "POST /v1/training/jobs/{id}/cancel" => await client.PostAsync($"/v1/training/jobs/{await TrainingRequests.JobAsync(fixture.Http, "matrix")}/cancel", null),
         "GET /dashboard/galaxy" => await client.GetAsync("/dashboard/galaxy"),
         "GET /dashboard/galaxy/labscapes" => await client.GetAsync("/dashboard/galaxy/labscapes"),
         "GET /dashboard/galaxy/units/{id}" => await client.GetAsync("/dashboard/galaxy/units/7"),
@@ -128,6 +135,12 @@ public sealed class PermissionMatrixTests(GatewayFixture fixture)
 
     /// <summary>A fresh model with one PENDING version, made as LEAD_AI, so that every cell's call can succeed.</summary>
     private Task<string> ModelAsync() => RegistryRequests.ModelWithVersionAsync(fixture.Http, "matrix");
+
+    private async Task<object> TinyJobAsync()
+    {
+        var (model, dataset) = await TrainingRequests.ModelAndDatasetAsync(fixture.Http, "matrix");
+        return TrainingRequests.TinyJob(model, dataset);
+    }
 
     private async Task<string> ModelWithAliasAsync()
     {

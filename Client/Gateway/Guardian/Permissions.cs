@@ -23,6 +23,8 @@ public static class Permissions
     public const string ReadDatasets = "read-datasets";
     public const string WriteDatasets = "write-datasets";
     public const string DeleteDatasets = "delete-datasets";
+    public const string ReadTraining = "read-training";
+    public const string Train = "train";
 
     public static readonly IReadOnlyDictionary<string, string[]> Matrix = new Dictionary<string, string[]>
     {
@@ -41,6 +43,8 @@ public static class Permissions
         [ReadDatasets] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer, Roles.Operator],
         [WriteDatasets] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer],
         [DeleteDatasets] = [Roles.Ceo, Roles.Cto, Roles.LeadAi],
+        [ReadTraining] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer, Roles.Operator],
+        [Train] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer],
     };
 
     public static AuthorizationBuilder AddGuardianPolicies(this AuthorizationBuilder authorization)
