@@ -58,7 +58,7 @@ internal static class TrainCommand
         var accuracy = version.Metrics["validation_accuracy"];
         var table = new Table().AddColumns("version", "status", "held-out accuracy", "candidates", "wall", "device", "cost");
         table.AddRow(
-            $"{Markup.Escape(model.Name)}:{version.Version}", version.Status.ToString(), accuracy.ToString("P2", CultureInfo.InvariantCulture),
+            $"{Markup.Escape(model.Name)}:{version.Version}", version.Status.ToWireName(), accuracy.ToString("P2", CultureInfo.InvariantCulture),
             job.Recipe.Candidates.ToString(CultureInfo.InvariantCulture), $"{(job.EndedAt - job.StartedAt)!.Value.TotalSeconds:F1} s",
             $"{job.DeviceSeconds:F1} s", $"${job.CostUsd:F4}");
         AnsiConsole.Write(table);

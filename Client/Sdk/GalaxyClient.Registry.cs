@@ -20,7 +20,7 @@ public sealed partial class GalaxyClient
         string? search = null, IReadOnlyDictionary<string, string>? tags = null, VersionStatus? status = null, int offset = 0, int limit = 100,
         CancellationToken cancellationToken = default)
     {
-        var query = new List<(string, string?)> { ("search", search), ("status", status is { } only ? WireName(only) : null) };
+        var query = new List<(string, string?)> { ("search", search), ("status", status is { } only ? only.ToWireName() : null) };
         query.AddRange((tags ?? new Dictionary<string, string>()).Select(tag => ("tag", (string?)$"{tag.Key}:{tag.Value}")));
         query.Add(("offset", offset.ToString(CultureInfo.InvariantCulture)));
         query.Add(("limit", limit.ToString(CultureInfo.InvariantCulture)));
@@ -47,7 +47,7 @@ public sealed partial class GalaxyClient
         string model, VersionStatus? status = null, int offset = 0, int limit = 100, CancellationToken cancellationToken = default) =>
         SendAsync<Page<ModelVersion>>(HttpMethod.Get, ModelPath(model) + "/versions" + Query(
         [
-            ("status", status is { } only ? WireName(only) : null), ("offset", offset.ToString(CultureInfo.InvariantCulture)),
+            ("status", status is { } only ? only.ToWireName() : null), ("offset", offset.ToString(CultureInfo.InvariantCulture)),
             ("limit", limit.ToString(CultureInfo.InvariantCulture)),
         ]), null, cancellationToken);
 
@@ -114,16 +114,6 @@ public sealed partial class GalaxyClient
     private static string ModelPath(string model) => $"/v1/models/{Uri.EscapeDataString(model)}";
 
     private static string VersionPath(string model, string version) => $"{ModelPath(model)}/versions/{Uri.EscapeDataString(version)}";
-
-    private static string WireName(VersionStatus status) => status switch
-    {
-        VersionStatus.Pending => "PENDING",
-        VersionStatus.Approved => "APPROVED",
-        VersionStatus.Deployed => "DEPLOYED",
-        VersionStatus.RolledBack => "ROLLED_BACK",
-        VersionStatus.Retired => "RETIRED",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "No such version status."),
-    };
 
     /// <summary><c>?a=1&amp;b=2</c> of the parameters that have a value, escaped.</summary>
     private static string Query(IEnumerable<(string Name, string? Value)> parameters)

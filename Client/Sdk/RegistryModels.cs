@@ -23,6 +23,21 @@ public enum VersionStatus
     Retired,
 }
 
+/// <summary>The statuses as the gateway writes them.</summary>
+public static class VersionStatusNames
+{
+    /// <summary><c>PENDING</c>, <c>APPROVED</c>, <c>DEPLOYED</c>, <c>ROLLED_BACK</c> or <c>RETIRED</c>.</summary>
+    public static string ToWireName(this VersionStatus status) => status switch
+    {
+        VersionStatus.Pending => "PENDING",
+        VersionStatus.Approved => "APPROVED",
+        VersionStatus.Deployed => "DEPLOYED",
+        VersionStatus.RolledBack => "ROLLED_BACK",
+        VersionStatus.Retired => "RETIRED",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "No such version status."),
+    };
+}
+
 /// <summary>A model: its aliases (alias → version) and its newest version's number and status, if it has versions.</summary>
 public sealed record ModelInfo(
     Guid Id, string Name, string Description, IReadOnlyDictionary<string, string> Tags, IReadOnlyDictionary<string, int> Aliases,
