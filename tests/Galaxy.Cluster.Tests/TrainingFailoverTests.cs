@@ -11,20 +11,11 @@ namespace Galaxy.Cluster.Tests;
 /// </summary>
 public sealed class TrainingFailoverTests : IAsyncLifetime
 {
-    private readonly GalaxyTestCluster _galaxy = new() { Settings = TrainingCluster.Settings };
-    private TrainingData _data = null!;
+    private readonly TrainingCluster _cluster = new();
 
-    public async Task InitializeAsync()
-    {
-        await _galaxy.InitializeAsync();
-        _data = new TrainingData(_galaxy.Database.ConnectionString);
-    }
+    public Task InitializeAsync() => _cluster.InitializeAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _data.DisposeAsync();
-        await _galaxy.DisposeAsync();
-    }
+    public Task DisposeAsync() => _cluster.DisposeAsync();
 
     [Fact]
     public async Task A_job_whose_silo_is_killed_resumes_elsewhere_and_registers_the_weights_of_an_uninterrupted_run()
@@ -32,15 +23,15 @@ public sealed class TrainingFailoverTests : IAsyncLifetime
         var recipe = new TrainingRecipeSpec(
             Hidden: 24, Loss: LossFunction.CrossEntropy, Epochs: 30, ValidationFraction: 0.2, LearningRates: [0.01f, 0.02f, 0.03f, 0.04f],
             Seeds: [1, 2, 3, 4], InputNoise: [0.5f], Mixup: [0.4f], GradientClip: 5f, FinalLearningRateFraction: 0.02f, StandardizationFloor: 0.2f);
-        var model = await _data.CreateModelAsync("digits-failover");
-        var dataset = await _data.RegisterDatasetAsync("digits", TrainingData.DigitsCsv(), "digit");
+        var model = await _cluster.Data.CreateModelAsync("digits-failover");
+        var dataset = await _cluster.Data.RegisterDatasetAsync("digits", TrainingData.DigitsCsv(), "digit");
         var jobId = Guid.NewGuid();
-        await _galaxy.Client.GetGrain<ITrainingJobGrain>(jobId).Submit(TrainingJobTests.Request(model, dataset, recipe));
+        await _cluster.Client.GetGrain<ITrainingJobGrain>(jobId).Submit(TrainingJobTests.Request(model, dataset, recipe));
 
-        var running = await Jobs.WaitUntilAsync(_galaxy.Client, jobId, job => job.EpochsDone >= 3, "three epochs done");
-        var host = _galaxy.Cluster.GetActiveSilos().Single(silo => silo.SiloAddress.ToString() == running.Silo);
-        await _galaxy.Cluster.KillSiloAsync(host);
-        var job = await Jobs.WaitUntilFinishedAsync(_galaxy.Client, jobId);
+        var running = await Jobs.WaitUntilAsync(_cluster.Client, jobId, job => job.EpochsDone >= 3, "three epochs done");
+        var host = _cluster.Galaxy.Cluster.GetActiveSilos().Single(silo => silo.SiloAddress.ToString() == running.Silo);
+        await _cluster.Galaxy.Cluster.KillSiloAsync(host);
+        var job = await Jobs.WaitUntilFinishedAsync(_cluster.Client, jobId);
 
         Assert.Equal(TrainingJobStatus.Succeeded, job.Status);
         Assert.True(job.Resumes >= 1, "the job should have been resumed");
@@ -48,7 +39,7 @@ public sealed class TrainingFailoverTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(1, 30), job.History.Select(epoch => epoch.Epoch));
 
         // The same recipe, uninterrupted, in this process.
-        var table = (await _data.Datasets.LoadAsync(dataset.Id, CancellationToken.None))!;
+        var table = (await _cluster.Data.Datasets.LoadAsync(dataset.Id, CancellationToken.None))!;
         var set = TrainingSet.Prepare(LabelledData.FromLabels(64, table.Features, table.Labels), recipe.ToRecipe());
         using var backend = ComputeBackends.Create(new ComputeOptions { Backend = ComputeBackendKind.Simd });
         using var trainer = await PopulationTrainer.CreateAsync(backend, set, recipe.ToRecipe());
@@ -61,6 +52,6 @@ public sealed class TrainingFailoverTests : IAsyncLifetime
         Assert.Equal(last.Best, job.BestCandidate);
         Assert.Equal(
             await trainer.WeightsAsync(last.Best),
-            await _data.Registry.LoadWeightsAsync(model.Id, job.Version!.Value, CancellationToken.None));
+            await _cluster.Data.Registry.LoadWeightsAsync(model.Id, job.Version!.Value, CancellationToken.None));
     }
 }

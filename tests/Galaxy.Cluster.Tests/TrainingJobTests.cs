@@ -4,16 +4,30 @@ using Galaxy.Testing.Training;
 
 namespace Galaxy.Cluster.Tests;
 
-/// <summary>A two-silo galaxy whose jobs checkpoint every epoch and whose silos look for orphaned jobs every second.</summary>
+/// <summary>
+/// A galaxy (two silos unless told otherwise) whose jobs checkpoint every epoch and whose silos look for orphaned jobs
+/// every second, with the registry's stores on its database.
+/// </summary>
 public sealed class TrainingCluster : IAsyncLifetime
 {
-    public static readonly IReadOnlyDictionary<string, string?> Settings = new Dictionary<string, string?>
+    public TrainingCluster()
+        : this(silos: 2, new Dictionary<string, string?>())
     {
-        ["Galaxy:Training:CheckpointIntervalSeconds"] = "0",
-        ["Galaxy:Training:ResumeCheckSeconds"] = "1",
+    }
+
+    internal TrainingCluster(int silos, IReadOnlyDictionary<string, string?> settings) => Galaxy = new()
+    {
+        InitialSilos = silos,
+        Settings = new Dictionary<string, string?>(settings)
+        {
+            ["Galaxy:Training:CheckpointIntervalSeconds"] = "0",
+            ["Galaxy:Training:ResumeCheckSeconds"] = "1",
+        },
     };
 
-    public GalaxyTestCluster Galaxy { get; } = new() { Settings = Settings };
+    public GalaxyTestCluster Galaxy { get; }
+
+    public IClusterClient Client => Galaxy.Client;
 
     public TrainingData Data { get; private set; } = null!;
 

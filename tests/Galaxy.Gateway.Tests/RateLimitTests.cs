@@ -6,7 +6,7 @@ namespace Galaxy.Gateway.Tests;
 
 /// <summary>
 /// A second gateway on the same cluster and signing key, allowing three inference requests per principal and hour (and,
-/// in one test, three model registry requests).
+/// in one test each, three model registry requests or two training jobs).
 /// </summary>
 [Collection(GatewayCollection.Name)]
 public sealed class RateLimitTests(GatewayFixture fixture) : IAsyncLifetime
@@ -80,6 +80,28 @@ public sealed class RateLimitTests(GatewayFixture fixture) : IAsyncLifetime
         var refused = await client.GetAsync("/v1/datasets");
 
         Assert.All(allowed, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("rate-limited", await TokenTests.CodeOfAsync(refused));
+    }
+
+    [Fact]
+    public async Task Starting_training_jobs_has_its_own_allowance_and_following_them_is_not_counted()
+    {
+        var (model, dataset) = await TrainingRequests.ModelAndDatasetAsync(fixture.Http, "limited");
+        await using var strict = fixture.Gateway.WithWebHostBuilder(web => web.UseSetting("Galaxy:RateLimits:Training:PermitLimit", "2"));
+        using var client = strict.CreateClient();
+        client.DefaultRequestHeaders.Authorization = (await fixture.ClientForAsync(TestAccounts.AiEngineer)).DefaultRequestHeaders.Authorization;
+
+        var allowed = new[]
+        {
+            await client.PostAsJsonAsync("/v1/training/jobs", TrainingRequests.TinyJob(model, dataset)),
+            await client.PostAsJsonAsync("/v1/training/jobs", TrainingRequests.TinyJob(model, dataset)),
+        };
+        var reads = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => client.GetAsync("/v1/training/jobs")));
+        var refused = await client.PostAsJsonAsync("/v1/training/jobs", TrainingRequests.TinyJob(model, dataset));
+
+        Assert.All(allowed, response => Assert.Equal(HttpStatusCode.Accepted, response.StatusCode));
+        Assert.All(reads, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.Equal("rate-limited", await TokenTests.CodeOfAsync(refused));
     }

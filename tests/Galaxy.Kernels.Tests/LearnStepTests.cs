@@ -93,21 +93,8 @@ public sealed class LearnStepTests
             Assert.Equal(await ReadAll(oneByOne), await ReadAll(batched));
 
             // And both equal the reference applied row by row; the repeated slot's losses differ, so order mattered.
-            var expected = parameters.ToArray();
-            var p = architecture.ParameterCount;
-            for (var row = 0; row < slots.Length; row++)
-            {
-                var loss = ReferenceMlp.LearnStep(
-                    architecture,
-                    expected.AsSpan(slots[row] * p, p),
-                    inputs.AsSpan(row * architecture.Inputs, architecture.Inputs),
-                    targets.AsSpan(row * architecture.Outputs, architecture.Outputs),
-                    settings);
-                Tolerance.Close(loss, batchLosses[row], 1, $"loss of row {row}");
-            }
-
+            await AssertRowByRowReference(batched, parameters, slots, inputs, targets, batchLosses, _ => settings);
             Assert.NotEqual(batchLosses[0], batchLosses[2]);
-            AssertClose(expected, await ReadAll(batched));
         }
     }
 
@@ -193,20 +180,7 @@ public sealed class LearnStepTests
 
             await table.LearnStepAsync(slots, inputs, targets, settings, losses, rates);
 
-            var expected = parameters.ToArray();
-            var p = architecture.ParameterCount;
-            for (var row = 0; row < slots.Length; row++)
-            {
-                var loss = ReferenceMlp.LearnStep(
-                    architecture,
-                    expected.AsSpan(slots[row] * p, p),
-                    inputs.AsSpan(row * architecture.Inputs, architecture.Inputs),
-                    targets.AsSpan(row * architecture.Outputs, architecture.Outputs),
-                    settings with { LearningRate = rates[row] });
-                Tolerance.Close(loss, losses[row], 1, $"loss of row {row}");
-            }
-
-            AssertClose(expected, await ReadAll(table));
+            await AssertRowByRowReference(table, parameters, slots, inputs, targets, losses, row => settings with { LearningRate = rates[row] });
         }
     }
 
@@ -236,6 +210,26 @@ public sealed class LearnStepTests
         }
 
         AssertClose(parameters, await ReadAll(table), (a.Inputs + a.Hidden) / 16.0);
+    }
+
+    /// <summary>The table and the losses equal the reference stepping the rows one after another, row i with <paramref name="settingsOf"/>(i).</summary>
+    private static async Task AssertRowByRowReference(
+        IParameterTable table, float[] parameters, int[] slots, float[] inputs, float[] targets, float[] losses, Func<int, LearnSettings> settingsOf)
+    {
+        var a = table.Architecture;
+        var expected = parameters.ToArray();
+        for (var row = 0; row < slots.Length; row++)
+        {
+            var loss = ReferenceMlp.LearnStep(
+                a,
+                expected.AsSpan(slots[row] * a.ParameterCount, a.ParameterCount),
+                inputs.AsSpan(row * a.Inputs, a.Inputs),
+                targets.AsSpan(row * a.Outputs, a.Outputs),
+                settingsOf(row));
+            Tolerance.Close(loss, losses[row], 1, $"loss of row {row}");
+        }
+
+        AssertClose(expected, await ReadAll(table));
     }
 
     internal static async Task<float[]> ReadAll(IParameterTable table)
