@@ -93,8 +93,9 @@ public sealed partial class TrainingJobGrain(
                 .ToArray(),
         };
         await SaveAsync();
+        var queued = state.State;
         _run = RunAsync(resuming: false);
-        return Current();
+        return queued;
     }
 
     public Task<TrainingJobState> GetState() => Task.FromResult(Current());
