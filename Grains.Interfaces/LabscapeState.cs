@@ -16,7 +16,7 @@ public sealed record BatchingSettings
     [Id(2)] public int MaxQueueLength { get; init; } = 16_384;
 }
 
-/// <summary>The durable state of one labscape: its shape, batching settings and lifetime counters.</summary>
+/// <summary>The durable state of one labscape: its initial model's shape, what it serves, batching settings and counters.</summary>
 [GenerateSerializer, Alias("galaxy.labscape-state.v1")]
 public sealed record LabscapeState
 {
@@ -24,6 +24,7 @@ public sealed record LabscapeState
 
     [Id(0)] public int LabscapeId { get; init; }
 
+    /// <summary>The shape of its units' initial models (the topology's).</summary>
     [Id(1)] public ModelShape Architecture { get; init; } = new(0, 0, 0);
 
     [Id(2)] public long FirstUnitId { get; init; }
@@ -41,4 +42,7 @@ public sealed record LabscapeState
     [Id(8)] public DateTimeOffset CreatedAt { get; init; }
 
     [Id(9)] public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Its deployment record: the versions it serves, and to which of its units.</summary>
+    [Id(10)] public LabscapeServing Serving { get; init; } = LabscapeServing.Initial;
 }

@@ -1,22 +1,24 @@
+using Galaxy.Grains.Labscapes;
 using Galaxy.Grains.Placement;
 
 namespace Galaxy.Grains;
 
 /// <summary>
-/// One AI unit: the owner of its durable parameters, which its labscape computes with (see
-/// <see cref="ILabscapeGrain"/> for the protocol that keeps the two in step). Seeded with deterministic weights from
-/// its id and persisted on first activation. Lives on its labscape's silo.
+/// One AI unit: the one persister of its own weights, which its labscape's engine computes with (and changes only at its
+/// request). It lives beside its labscape and calls the engine in the silo's memory; a unit that finds itself elsewhere
+/// (silos came or went since it was placed) calls it through the labscape grain instead. A unit never written has no
+/// row until its first change: its initial weights are a pure function of its id.
 /// </summary>
 [ColocatedWithLabscape]
 public sealed class AiUnitGrain(
     [PersistentState(UnitState.StateName, GrainStorage.Galaxy)] IPersistentState<UnitState> state,
     GalaxyTopology topology,
-    LearnSpec learnSpec,
+    LocalLabscapes local,
     TimeProvider clock) : Grain, IAiUnitGrain
 {
-    private ILabscapeGrain? _labscape;
+    private IUnitEngine? _engine;
 
-    // Counters that change without a parameter change ride along with the next write rather than cost one each.
+    // Counters that change without a weight change ride along with the next write rather than cost one each.
     private long _unsavedPredictions;
     private long _unsavedRejections;
 
@@ -24,17 +26,16 @@ public sealed class AiUnitGrain(
 
     private bool Exists => topology.ContainsUnit(UnitId);
 
-    private ILabscapeGrain Labscape => _labscape ??= GrainFactory.GetLabscape(topology.LabscapeOf(UnitId));
-
     private int Slot => topology.SlotOf(UnitId);
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (Exists && !state.RecordExists)
         {
             state.State = Seeds.Unit(UnitId, topology, clock.GetUtcNow());
-            await state.PersistAsync(this, cancellationToken);
         }
+
+        return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -54,24 +55,15 @@ public sealed class AiUnitGrain(
     public async Task<float[]> Predict(float[] input, TimeSpan? timeout = null)
     {
         EnsureExists();
-        UnitInput.EnsureValid(input, topology.Architecture.Inputs, "input");
         UnitInput.EnsureValidTimeout(timeout);
-
-        var reply = await Labscape.Predict(Slot, state.State.Revision, input, timeout);
-        if (reply.Status == SlotStatus.Stale)
-        {
-            reply = await ReloadThen(() => Labscape.Predict(Slot, state.State.Revision, input, timeout));
-        }
-
+        var output = await WithEngineAsync(engine => engine.PredictAsync(Slot, state.State.Revision, input, timeout));
         _unsavedPredictions++;
-        return reply.Value!;
+        return output;
     }
 
     public async Task<LearnReceipt> Learn(float[] input, float[] target, TimeSpan? timeout = null, long? expectedRevision = null)
     {
         EnsureExists();
-        UnitInput.EnsureValid(input, topology.Architecture.Inputs, "input");
-        UnitInput.EnsureValidTarget(target, topology.Architecture, learnSpec.Loss);
         UnitInput.EnsureValidTimeout(timeout);
 
         // The grain is not reentrant, so no other write can slip in between this check and the step's persist.
@@ -81,22 +73,15 @@ public sealed class AiUnitGrain(
             throw new RevisionMismatchException(UnitId, expected, current.Revision);
         }
 
-        var reply = await Labscape.Learn(Slot, current.Revision, input, target, learnSpec, timeout);
-        if (reply.Status == SlotStatus.Stale)
-        {
-            reply = await ReloadThen(() => Labscape.Learn(Slot, current.Revision, input, target, learnSpec, timeout));
-        }
-
-        var learned = reply.Value!;
-        if (!learned.Applied)
+        var outcome = await WithEngineAsync(engine => engine.LearnAsync(Slot, current.Revision, input, target, timeout));
+        if (!outcome.Applied)
         {
             _unsavedRejections++;
-            return new LearnReceipt(false, learned.Loss, current.Revision, current.Learns);
+            return new LearnReceipt(false, outcome.Loss, current.Revision, current.Learns);
         }
 
-        var next = current with
+        var next = current.WithOwn(outcome.Own, outcome.Dormant) with
         {
-            Parameters = learned.Parameters,
             Revision = current.Revision + 1,
             Learns = current.Learns + 1,
             UpdatedAt = clock.GetUtcNow(),
@@ -107,12 +92,12 @@ public sealed class AiUnitGrain(
         }
         catch (StateNotPersistedException)
         {
-            // Not acknowledged, so not kept: put the durable parameters back before anyone computes with the new ones.
-            await Labscape.Load(Slot, current.Revision, current.Parameters);
+            // Not acknowledged, so not kept: the engine goes back to the durable weights before anyone computes with the new ones.
+            await _engine!.SyncAsync(Slot, current.Revision, current.Own, current.Dormant);
             throw;
         }
 
-        return new LearnReceipt(true, learned.Loss, next.Revision, next.Learns);
+        return new LearnReceipt(true, outcome.Loss, next.Revision, next.Learns);
     }
 
     public Task Checkpoint()
@@ -124,18 +109,50 @@ public sealed class AiUnitGrain(
     public async Task<UnitState> Reset()
     {
         EnsureExists();
-        var current = state.State;
-        var seeded = Seeds.Unit(UnitId, topology, clock.GetUtcNow());
-        var next = current with
-        {
-            Parameters = seeded.Parameters,
-            ModelVersion = seeded.ModelVersion,
-            Revision = current.Revision + 1,
-            UpdatedAt = seeded.UpdatedAt,
-        };
+        var next = state.State.WithOwn(null, null) with { Revision = state.State.Revision + 1, UpdatedAt = clock.GetUtcNow() };
         await SaveAsync(next);
-        await Labscape.Load(Slot, next.Revision, next.Parameters);
+        var engine = await EngineAsync();
+        await engine.SyncAsync(Slot, next.Revision, null, null);
         return state.State;
+    }
+
+    /// <summary>
+    /// A request to the engine; when the engine holds another revision of this unit's weights (it was built before this
+    /// unit's last write landed), it is first handed the durable ones.
+    /// </summary>
+    private async Task<T> WithEngineAsync<T>(Func<IUnitEngine, Task<EngineReply<T>>> request)
+    {
+        var engine = await EngineAsync();
+        var reply = await request(engine);
+        if (reply.Stale)
+        {
+            var durable = state.State;
+            await engine.SyncAsync(Slot, durable.Revision, durable.Own, durable.Dormant);
+            reply = await request(engine);
+        }
+
+        return reply.Stale
+            ? throw new InvalidOperationException($"Unit {UnitId}'s weights went stale again right after they were synchronised.")
+            : reply.Value!;
+    }
+
+    /// <summary>The labscape's engine in this silo, or, when the labscape lives elsewhere, the way to it through its grain.</summary>
+    private async ValueTask<IUnitEngine> EngineAsync()
+    {
+        if (_engine is { IsLive: true } engine)
+        {
+            return engine;
+        }
+
+        var labscapeId = topology.LabscapeOf(UnitId);
+        var labscape = GrainFactory.GetGrain<ILabscapeEngineGrain>(labscapeId);
+        if (local.Find(labscapeId) is null)
+        {
+            await labscape.Activate();
+        }
+
+        _engine = (IUnitEngine?)local.Find(labscapeId) ?? new RemoteEngine(labscape);
+        return _engine;
     }
 
     /// <summary>Persists <paramref name="next"/> with the unsaved counters; on failure the state stays as it was.</summary>
@@ -162,15 +179,6 @@ public sealed class AiUnitGrain(
         Predictions = unit.Predictions + _unsavedPredictions,
         RejectedSteps = unit.RejectedSteps + _unsavedRejections,
     };
-
-    private async Task<SlotReply<T>> ReloadThen<T>(Func<Task<SlotReply<T>>> request)
-    {
-        await Labscape.Load(Slot, state.State.Revision, state.State.Parameters);
-        var reply = await request();
-        return reply.Status == SlotStatus.Done
-            ? reply
-            : throw new InvalidOperationException($"Unit {UnitId}'s slot went stale again right after it was loaded.");
-    }
 
     private void EnsureExists()
     {

@@ -10,7 +10,7 @@ public sealed class GalaxyGrain(GalaxyTopology topology) : Grain, IGalaxyGrain
 
     public async Task<GalaxyTickSummary> Tick(float[] input)
     {
-        UnitInput.EnsureValid(input, topology.Architecture.Inputs, "input");
+        UnitInput.EnsureValid(input, input.Length, "input");
         var started = Stopwatch.GetTimestamp();
         var labscapes = await Task.WhenAll(Enumerable.Range(0, topology.Labscapes)
             .Select(id => GrainFactory.GetLabscape(id).Tick(input)));
@@ -20,6 +20,9 @@ public sealed class GalaxyGrain(GalaxyTopology topology) : Grain, IGalaxyGrain
             Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             labscapes.Sum(l => l.KernelMilliseconds),
             labscapes.Max(l => l.KernelMilliseconds),
-            labscapes.Sum(l => l.OutputSum));
+            labscapes.Sum(l => l.OutputSum))
+        {
+            Skipped = labscapes.Sum(l => (long)l.Skipped),
+        };
     }
 }

@@ -5,6 +5,8 @@ public static class KernelConversions
 {
     public static MlpArchitecture ToArchitecture(this ModelShape shape) => new(shape.Inputs, shape.Hidden, shape.Outputs);
 
+    public static ModelShape ToShape(this MlpArchitecture architecture) => new(architecture.Inputs, architecture.Hidden, architecture.Outputs);
+
     public static LearnSettings ToSettings(this LearnSpec spec) => new(spec.Loss.ToKernelLoss(), spec.LearningRate, spec.GradientClip);
 
     public static LossKind ToKernelLoss(this LossFunction loss) =>

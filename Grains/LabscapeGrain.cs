@@ -1,35 +1,39 @@
-using System.Diagnostics;
 using Galaxy.Grains.Labscapes;
 using Galaxy.Grains.Placement;
 
 namespace Galaxy.Grains;
 
 /// <summary>
-/// One labscape: its units' parameters in a compute table and the batcher that runs their requests on it (see
-/// <see cref="ILabscapeGrain"/> for the weights protocol). Reentrant, so that requests keep arriving while a batch runs.
+/// One labscape: the owner of its engine (<see cref="LabscapeEngine"/>: the models it serves, their tables and
+/// batchers), which it registers in its silo's <see cref="LocalLabscapes"/> for the units beside it, and the keeper of
+/// its deployment record. Reentrant, so that requests keep arriving while batches run. Always active: units call its
+/// engine directly, so the grain itself sees few calls, and collecting it for being idle would drop their engine.
 /// </summary>
 [Reentrant]
 [SpreadOverSilos]
+[CollectionAgeLimit(AlwaysActive = true)]
 public sealed class LabscapeGrain(
     [PersistentState(LabscapeState.StateName, GrainStorage.Galaxy)] IPersistentState<LabscapeState> state,
     GalaxyTopology topology,
     IOptions<BatchingOptions> batchingOptions,
+    LearnSpec learnSpec,
     IComputeBackend backend,
     IUnitStateSource unitStates,
-    TimeProvider clock) : Grain, ILabscapeGrain
+    VersionWeightsCache versions,
+    LocalLabscapes local,
+    TimeProvider clock) : Grain, ILabscapeGrain, ILabscapeEngineGrain
 {
-    private IParameterTable? _table;
-    private RequestBatcher? _batcher;
+    private readonly SemaphoreSlim _serving = new(1, 1);
+    private LabscapeEngine? _engine;
     private BatchMetrics? _metrics;
-    private long[] _revisions = [];
-    private float[]? _tickInputs;
-    private float[]? _tickOutputs;
 
     private int LabscapeId => (int)this.GetPrimaryKeyLong();
 
     private bool Exists => topology.ContainsLabscape(this.GetPrimaryKeyLong());
 
-    private RequestBatcher Batcher => _batcher ?? throw NotFound();
+    private LabscapeEngine Engine => _engine ?? throw NotFound();
+
+    private long FirstUnitId => (long)LabscapeId * topology.UnitsPerLabscape;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -49,76 +53,36 @@ public sealed class LabscapeGrain(
             await state.PersistAsync(this, cancellationToken);
         }
 
-        _table = backend.CreateTable(topology.Architecture.ToArchitecture(), topology.UnitsPerLabscape);
-        await RebuildTableAsync(cancellationToken);
         _metrics = new BatchMetrics(LabscapeId);
-        _batcher = new RequestBatcher(_table, state.State.Batching, backend.MaxBatchRows, _metrics);
+        var parts = new EngineParts(backend, topology.Architecture, learnSpec, state.State.Batching, versions, _metrics);
+        var persisted = await unitStates.ReadRangeAsync(FirstUnitId, topology.UnitsPerLabscape, cancellationToken);
+        _engine = await LabscapeEngine.CreateAsync(parts, FirstUnitId, topology.UnitsPerLabscape, state.State.Serving, persisted);
+        local.Add(LabscapeId, _engine);
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _table?.Dispose();
-        return Task.CompletedTask;
+        if (_engine is { } engine)
+        {
+            local.Remove(LabscapeId, engine);
+            await engine.DisposeAsync();
+        }
     }
 
     public Task<LabscapeState> GetState() => Exists ? Task.FromResult(state.State) : throw NotFound();
 
     public Task<LabscapeMetrics> GetMetrics() =>
-        Task.FromResult(_metrics is null ? throw NotFound() : _metrics.Snapshot(Batcher.QueueLength, backend.Name));
+        Task.FromResult(_metrics is null ? throw NotFound() : _metrics.Snapshot(Engine.QueueLength, backend.Name));
 
-    public async Task Load(int slot, long revision, float[] parameters)
+    public Task<float[][]> PredictMany(long[] unitIds, float[][] inputs, TimeSpan? timeout)
     {
-        EnsureSlot(slot);
-        UnitInput.EnsureValid(parameters, topology.Architecture.ParameterCount, "parameter vector");
-        await Batcher.WithTableAsync(async table =>
+        var engine = Engine;
+        if (inputs.Length != unitIds.Length)
         {
-            await table.LoadUnitAsync(slot, parameters);
-            _revisions[slot] = revision;
-            return true;
-        });
-    }
-
-    public async Task<SlotReply<float[]>> Predict(int slot, long revision, float[] input, TimeSpan? timeout)
-    {
-        EnsureSlot(slot);
-        if (_revisions[slot] != revision)
-        {
-            return new SlotReply<float[]>(SlotStatus.Stale, null);
-        }
-
-        return new SlotReply<float[]>(SlotStatus.Done, await Batcher.PredictAsync(slot, input, timeout));
-    }
-
-    public async Task<SlotReply<LearnedParameters>> Learn(
-        int slot, long revision, float[] input, float[] target, LearnSpec spec, TimeSpan? timeout)
-    {
-        EnsureSlot(slot);
-        if (_revisions[slot] != revision)
-        {
-            return new SlotReply<LearnedParameters>(SlotStatus.Stale, null);
-        }
-
-        var learned = await Batcher.LearnAsync(slot, input, target, spec, timeout);
-        if (learned.Applied)
-        {
-            _revisions[slot] = revision + 1;
-        }
-
-        return new SlotReply<LearnedParameters>(SlotStatus.Done, learned);
-    }
-
-    public async Task<float[]> PredictMany(long[] unitIds, float[] inputs, TimeSpan? timeout)
-    {
-        var batcher = Batcher;
-        var inputLength = topology.Architecture.Inputs;
-        if (inputs.Length != unitIds.Length * inputLength)
-        {
-            throw new InvalidUnitInputException(
-                $"{unitIds.Length} units need {unitIds.Length * inputLength} input values, not {inputs.Length}.");
+            throw new InvalidUnitInputException($"{unitIds.Length} units need {unitIds.Length} inputs, not {inputs.Length}.");
         }
 
         var slots = new int[unitIds.Length];
-        var rows = new float[unitIds.Length][];
         for (var i = 0; i < unitIds.Length; i++)
         {
             if (!topology.ContainsUnit(unitIds[i]) || topology.LabscapeOf(unitIds[i]) != LabscapeId)
@@ -127,70 +91,69 @@ public sealed class LabscapeGrain(
             }
 
             slots[i] = topology.SlotOf(unitIds[i]);
-            rows[i] = inputs.AsSpan(i * inputLength, inputLength).ToArray();
-            UnitInput.EnsureValid(rows[i], inputLength, $"input of unit {unitIds[i]}");
         }
 
-        var outputs = await batcher.PredictManyAsync(slots, rows, timeout);
-        return outputs.SelectMany(row => row).ToArray();
+        UnitInput.EnsureValidTimeout(timeout);
+        return engine.PredictManyAsync(slots, inputs, timeout);
     }
 
-    public async Task<TickSummary> Tick(float[] input)
+    public Task<TickSummary> Tick(float[] input)
     {
-        var shape = topology.Architecture;
-        UnitInput.EnsureValid(input, shape.Inputs, "input");
-        var units = topology.UnitsPerLabscape;
-        _tickInputs ??= new float[units * shape.Inputs];
-        _tickOutputs ??= new float[units * shape.Outputs];
-        for (var unit = 0; unit < units; unit++)
-        {
-            input.CopyTo(_tickInputs, unit * shape.Inputs);
-        }
-
-        var started = Stopwatch.GetTimestamp();
-        await Batcher.WithTableAsync(async table =>
-        {
-            await table.ForwardAllAsync(_tickInputs, _tickOutputs);
-            return true;
-        });
-        var kernelMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        double sum = 0;
-        foreach (var value in _tickOutputs)
-        {
-            sum += value;
-        }
-
-        return new TickSummary(units, kernelMs, sum);
+        var engine = Engine;
+        UnitInput.EnsureValid(input, input.Length, "input");
+        return engine.TickAsync(input);
     }
 
-    /// <summary>Every slot gets its unit's persisted parameters, or its seeded ones if the unit was never written.</summary>
-    private async Task RebuildTableAsync(CancellationToken cancellationToken)
-    {
-        var architecture = topology.Architecture.ToArchitecture();
-        var units = topology.UnitsPerLabscape;
-        var parameterCount = architecture.ParameterCount;
-        var firstUnit = (long)LabscapeId * units;
-        var parameters = new float[units * parameterCount];
-        _revisions = new long[units];
-        for (var slot = 0; slot < units; slot++)
-        {
-            architecture.InitializeParameters(firstUnit + slot, parameters.AsSpan(slot * parameterCount, parameterCount));
-        }
+    public Task Activate() => Exists ? Task.CompletedTask : throw NotFound();
 
-        foreach (var unit in await unitStates.ReadRangeAsync(firstUnit, units, cancellationToken))
+    public Task<EngineReply<float[]>> Predict(int slot, long revision, float[] input, TimeSpan? timeout)
+    {
+        EnsureSlot(slot);
+        return Engine.PredictAsync(slot, revision, input, timeout);
+    }
+
+    public Task<EngineReply<LearnOutcome>> Learn(int slot, long revision, float[] input, float[] target, TimeSpan? timeout)
+    {
+        EnsureSlot(slot);
+        return Engine.LearnAsync(slot, revision, input, target, timeout);
+    }
+
+    public Task Sync(int slot, long revision, OwnWeights? own, OwnWeights? dormant)
+    {
+        EnsureSlot(slot);
+        return Engine.SyncAsync(slot, revision, own, dormant);
+    }
+
+    /// <summary>
+    /// Builds the new models first (a version whose weights cannot be read fails here, changing nothing), then makes the
+    /// record durable; if that write fails, the engine goes back to what the record still says.
+    /// </summary>
+    public async Task<LabscapeState> Serve(LabscapeServing serving)
+    {
+        var engine = Engine;
+        await _serving.WaitAsync();
+        try
         {
-            if (unit.Parameters.Length != parameterCount)
+            var previous = state.State;
+            await engine.ServeAsync(serving);
+            state.State = previous with { Serving = serving, UpdatedAt = clock.GetUtcNow() };
+            try
             {
-                throw new InvalidOperationException(
-                    $"Unit {unit.UnitId} was persisted with {unit.Parameters.Length} parameters; this galaxy's units have {parameterCount}.");
+                await state.PersistAsync(this);
+            }
+            catch
+            {
+                state.State = previous;
+                await engine.ServeAsync(previous.Serving);
+                throw;
             }
 
-            var slot = topology.SlotOf(unit.UnitId);
-            unit.Parameters.CopyTo(parameters, slot * parameterCount);
-            _revisions[slot] = unit.Revision;
+            return state.State;
         }
-
-        await _table!.LoadUnitsAsync(0, parameters);
+        finally
+        {
+            _serving.Release();
+        }
     }
 
     private void EnsureSlot(int slot)

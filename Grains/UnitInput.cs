@@ -20,9 +20,9 @@ internal static class UnitInput
         }
     }
 
-    public static void EnsureValidTarget(float[]? target, ModelShape shape, LossFunction loss)
+    public static void EnsureValidTarget(float[]? target, int outputs, LossFunction loss)
     {
-        EnsureValid(target, shape.Outputs, "target");
+        EnsureValid(target, outputs, "target");
         if (loss == LossFunction.CrossEntropy && Array.Exists(target!, p => p < 0))
         {
             throw new InvalidUnitInputException("A cross-entropy target is a probability vector: no value may be negative.");

@@ -65,6 +65,12 @@ internal readonly record struct BatchValidator(MlpArchitecture Architecture, int
         }
     }
 
+    public void Gather(ReadOnlySpan<int> slots, int destinationLength)
+    {
+        Slots(slots);
+        RowMajor(destinationLength, slots.Length, P, "destination");
+    }
+
     public void PruningMask(ReadOnlySpan<int> slots, PruningMask mask)
     {
         ArgumentNullException.ThrowIfNull(mask);

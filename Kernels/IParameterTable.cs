@@ -40,6 +40,12 @@ public interface IParameterTable : IDisposable
     /// <summary>Bulk read of n consecutive units starting at <paramref name="firstSlot"/> (n = destination length / P).</summary>
     Task ReadUnitsAsync(int firstSlot, Memory<float> destination);
 
+    /// <summary>
+    /// Gathers the listed units' parameters, row i of <paramref name="destination"/> (P floats) from unit
+    /// <c>slots[i]</c>: one transfer for the rows a learn batch changed, however scattered.
+    /// </summary>
+    Task ReadUnitsAsync(ReadOnlyMemory<int> slots, Memory<float> destination);
+
     /// <summary>Forward pass for every row: <c>outputs[i] = MLP(slot[i])(inputs[i])</c>, the K linear outputs (no softmax).</summary>
     Task ForwardAsync(ReadOnlyMemory<int> slots, ReadOnlyMemory<float> inputs, Memory<float> outputs);
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Galaxy.Grains;
+using Galaxy.Grains.Labscapes;
 using Galaxy.Grains.Placement;
 using Galaxy.Grains.Training;
 using Galaxy.Registry;
@@ -91,6 +92,8 @@ public static class GalaxySiloBuilderExtensions
         silo.UseGalaxyTraining(configuration);
         silo.Services.AddSingleton(services => ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(services));
         silo.Services.AddSingleton<IUnitStateSource, PostgresUnitStateSource>();
+        silo.Services.AddSingleton<LocalLabscapes>();
+        silo.Services.AddSingleton<VersionWeightsCache>();
         silo.Services.AddPlacementDirector<SpreadOverSilosPlacement, LabscapeSiloDirector>();
         silo.Services.AddPlacementDirector<ColocatedWithLabscapePlacement, LabscapeSiloDirector>();
 

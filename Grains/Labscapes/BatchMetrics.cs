@@ -5,7 +5,8 @@ namespace Galaxy.Grains.Labscapes;
 
 /// <summary>
 /// One labscape's batching figures: published through System.Diagnostics.Metrics (meter <see cref="MeterName"/>,
-/// tagged with the labscape) and kept locally for <see cref="ILabscapeGrain.GetMetrics"/>.
+/// tagged with the labscape) and kept locally for <see cref="ILabscapeGrain.GetMetrics"/>. Thread-safe: the batchers
+/// of the labscape's served models record from their pumps.
 /// </summary>
 internal sealed class BatchMetrics(int labscapeId)
 {
@@ -21,6 +22,7 @@ internal sealed class BatchMetrics(int labscapeId)
     private const int SizeBuckets = 14; // ≤1, ≤2, ≤4 … ≤8192 rows
 
     private readonly KeyValuePair<string, object?> _tag = new("labscape", labscapeId);
+    private readonly Lock _lock = new();
     private readonly long[] _sizeHistogram = new long[SizeBuckets];
     private readonly LatencyHistogram _latency = new();
     private long _batches;
@@ -32,11 +34,15 @@ internal sealed class BatchMetrics(int labscapeId)
 
     public void RecordBatch(int rows, double oldestQueueDelayMs, double kernelMs)
     {
-        _batches++;
-        _rows += rows;
-        _queueDelayMs += oldestQueueDelayMs;
-        _kernelMs += kernelMs;
-        _sizeHistogram[Math.Min(SizeBuckets - 1, 32 - int.LeadingZeroCount(Math.Max(rows, 1) - 1))]++;
+        lock (_lock)
+        {
+            _batches++;
+            _rows += rows;
+            _queueDelayMs += oldestQueueDelayMs;
+            _kernelMs += kernelMs;
+            _sizeHistogram[Math.Min(SizeBuckets - 1, 32 - int.LeadingZeroCount(Math.Max(rows, 1) - 1))]++;
+        }
+
         BatchSize.Record(rows, _tag);
         QueueDelay.Record(oldestQueueDelayMs, _tag);
         KernelTime.Record(kernelMs, _tag);
@@ -45,36 +51,46 @@ internal sealed class BatchMetrics(int labscapeId)
     public void RecordCompleted(long enqueuedAt, long now)
     {
         var latencyMs = Stopwatch.GetElapsedTime(enqueuedAt, now).TotalMilliseconds;
-        _latency.Record(latencyMs);
+        lock (_lock)
+        {
+            _latency.Record(latencyMs);
+        }
+
         RequestLatency.Record(latencyMs, _tag);
     }
 
     public void RecordOverload()
     {
-        _overloads++;
+        Interlocked.Increment(ref _overloads);
         Rejections.Add(1, _tag, new KeyValuePair<string, object?>("reason", "overload"));
     }
 
     public void RecordTimeout()
     {
-        _timeouts++;
+        Interlocked.Increment(ref _timeouts);
         Rejections.Add(1, _tag, new KeyValuePair<string, object?>("reason", "timeout"));
     }
 
-    public LabscapeMetrics Snapshot(int queueLength, string backend) => new()
+    public LabscapeMetrics Snapshot(int queueLength, string backend)
     {
-        Batches = _batches,
-        Rows = _rows,
-        BatchSizeHistogram = (long[])_sizeHistogram.Clone(),
-        MeanBatchSize = _batches == 0 ? 0 : (double)_rows / _batches,
-        MeanQueueDelayMs = _batches == 0 ? 0 : _queueDelayMs / _batches,
-        MeanKernelMs = _batches == 0 ? 0 : _kernelMs / _batches,
-        LatencyP50Ms = _latency.Percentile(0.50),
-        LatencyP95Ms = _latency.Percentile(0.95),
-        LatencyP99Ms = _latency.Percentile(0.99),
-        Overloads = _overloads,
-        Timeouts = _timeouts,
-        QueueLength = queueLength,
-        Backend = backend,
-    };
+        lock (_lock)
+        {
+            return new LabscapeMetrics
+            {
+                Batches = _batches,
+                Rows = _rows,
+                BatchSizeHistogram = (long[])_sizeHistogram.Clone(),
+                MeanBatchSize = _batches == 0 ? 0 : (double)_rows / _batches,
+                MeanQueueDelayMs = _batches == 0 ? 0 : _queueDelayMs / _batches,
+                MeanKernelMs = _batches == 0 ? 0 : _kernelMs / _batches,
+                LatencyP50Ms = _latency.Percentile(0.50),
+                LatencyP95Ms = _latency.Percentile(0.95),
+                LatencyP99Ms = _latency.Percentile(0.99),
+                Overloads = Interlocked.Read(ref _overloads),
+                Timeouts = Interlocked.Read(ref _timeouts),
+                QueueLength = queueLength,
+                Backend = backend,
+            };
+        }
+    }
 }

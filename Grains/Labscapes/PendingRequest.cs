@@ -1,9 +1,10 @@
 namespace Galaxy.Grains.Labscapes;
 
 /// <summary>A request waiting in a labscape's queue for its batch.</summary>
-internal abstract class PendingRequest(int slot, float[] input, long enqueuedAt, long? deadline)
+internal abstract class PendingRequest(int row, float[] input, long enqueuedAt, long? deadline)
 {
-    public int Slot { get; } = slot;
+    /// <summary>The row of the served model's table the request computes with.</summary>
+    public int Row { get; } = row;
 
     public float[] Input { get; } = input;
 
@@ -19,8 +20,8 @@ internal abstract class PendingRequest(int slot, float[] input, long enqueuedAt,
     public abstract void Fail(Exception exception);
 }
 
-internal sealed class PendingPredict(int slot, float[] input, long enqueuedAt, long? deadline)
-    : PendingRequest(slot, input, enqueuedAt, deadline)
+internal sealed class PendingPredict(int row, float[] input, long enqueuedAt, long? deadline)
+    : PendingRequest(row, input, enqueuedAt, deadline)
 {
     public static readonly object Key = new();
 
@@ -31,8 +32,8 @@ internal sealed class PendingPredict(int slot, float[] input, long enqueuedAt, l
     public override void Fail(Exception exception) => Completion.TrySetException(exception);
 }
 
-internal sealed class PendingLearn(int slot, float[] input, float[] target, LearnSpec spec, long enqueuedAt, long? deadline)
-    : PendingRequest(slot, input, enqueuedAt, deadline)
+internal sealed class PendingLearn(int row, float[] input, float[] target, LearnSpec spec, long enqueuedAt, long? deadline)
+    : PendingRequest(row, input, enqueuedAt, deadline)
 {
     public float[] Target { get; } = target;
 

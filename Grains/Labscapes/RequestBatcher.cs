@@ -3,44 +3,49 @@ using System.Diagnostics;
 namespace Galaxy.Grains.Labscapes;
 
 /// <summary>
-/// A labscape's dynamic batcher (Triton's is the model): requests queue up, and one pump turns the queue into
-/// batches, each one kernel launch on the labscape's table.
+/// A served model's dynamic batcher (Triton's is the model): requests queue up, and one pump turns the queue into
+/// batches, each one kernel launch on the model's table.
 /// </summary>
 /// <remarks>
 /// <para>
 /// A batch starts when it is full (<see cref="BatchingSettings.MaxBatchSize"/>) or when its oldest request has waited
 /// <see cref="BatchingSettings.MaxQueueDelayMicroseconds"/>, at the runtime timer's resolution (about a millisecond: a
-/// shorter delay waits that long). With no delay (the default, as in Triton) a batch takes whatever has arrived once
-/// the requests already delivered have been let in; while a batch runs, the next one fills.
+/// shorter delay waits that long). With no delay (the default, as in Triton) a batch takes whatever has arrived; while a
+/// batch runs, the next one fills.
 /// </para>
 /// <para>
 /// Order: a batch holds one kind of request (predicts, or learns with one set of settings), taken from the queue in
-/// arrival order; a request that cannot join blocks its unit, so no later request of that unit overtakes it. Requests
+/// arrival order; a request that cannot join blocks its row, so no later request of that row overtakes it. Requests
 /// past their deadline are dropped before launch; a full queue refuses new requests at once.
 /// </para>
 /// <para>
-/// Runs on the owning grain's scheduler (one thread at a time), so it needs no locks of its own; table access is
-/// still serialised through <see cref="WithTableAsync{T}"/> because kernels are awaited.
+/// Thread-safe: unit grains enqueue from their own activations, in the silo's process. The queue is guarded by a lock
+/// held for list operations only; the pump runs on the thread pool, one at a time, and owns the launch buffers. Table
+/// access is serialised through <see cref="WithTableAsync{T}"/> because kernels are awaited.
 /// </para>
 /// </remarks>
 internal sealed class RequestBatcher
 {
-    private readonly IParameterTable _table;
     private readonly BatchMetrics _metrics;
     private readonly int _maxBatchSize;
     private readonly long _maxQueueDelayTicks;
     private readonly int _maxQueueLength;
+    private readonly Lock _queueLock = new();
     private readonly SemaphoreSlim _tableGate = new(1, 1);
     private readonly List<PendingRequest> _queue = [];
     private readonly List<PendingRequest> _batch = [];
-    private readonly HashSet<int> _blockedSlots = [];
-    private readonly int[] _slots;
+    private readonly HashSet<int> _blockedRows = [];
+    private readonly int[] _rows;
     private readonly float[] _inputs;
     private readonly float[] _outputs;
     private readonly float[] _targets;
     private readonly float[] _losses;
+    private readonly float[] _learned;
+    private IParameterTable _table;
     private bool _pumping;
+    private bool _retired;
     private TaskCompletionSource? _batchFull;
+    private TaskCompletionSource? _drained;
 
     public RequestBatcher(IParameterTable table, BatchingSettings settings, int backendMaxRows, BatchMetrics metrics)
     {
@@ -50,50 +55,56 @@ internal sealed class RequestBatcher
         _maxQueueDelayTicks = settings.MaxQueueDelayMicroseconds * Stopwatch.Frequency / 1_000_000;
         _maxQueueLength = settings.MaxQueueLength;
         var architecture = table.Architecture;
-        _slots = new int[_maxBatchSize];
+        _rows = new int[_maxBatchSize];
         _inputs = new float[_maxBatchSize * architecture.Inputs];
         _outputs = new float[_maxBatchSize * architecture.Outputs];
         _targets = new float[_maxBatchSize * architecture.Outputs];
         _losses = new float[_maxBatchSize];
+        _learned = new float[_maxBatchSize * architecture.ParameterCount];
     }
 
-    public int QueueLength => _queue.Count;
-
-    public Task<float[]> PredictAsync(int slot, float[] input, TimeSpan? timeout)
+    public int QueueLength
     {
-        EnsureRoom(1);
-        var request = new PendingPredict(slot, input, Stopwatch.GetTimestamp(), DeadlineOf(timeout));
-        Enqueue(request);
+        get
+        {
+            lock (_queueLock)
+            {
+                return _queue.Count;
+            }
+        }
+    }
+
+    public Task<float[]> PredictAsync(int row, float[] input, TimeSpan? timeout)
+    {
+        var request = new PendingPredict(row, input, Stopwatch.GetTimestamp(), DeadlineOf(timeout));
+        Enqueue([request]);
         return request.Completion.Task;
     }
 
     /// <summary>Several predicts that enter the queue together (all or none), each a row of its own.</summary>
-    public Task<float[][]> PredictManyAsync(IReadOnlyList<int> slots, IReadOnlyList<float[]> inputs, TimeSpan? timeout)
+    public Task<float[][]> PredictManyAsync(IReadOnlyList<int> rows, IReadOnlyList<float[]> inputs, TimeSpan? timeout)
     {
-        EnsureRoom(slots.Count);
         var now = Stopwatch.GetTimestamp();
         var deadline = DeadlineOf(timeout);
-        var rows = new Task<float[]>[slots.Count];
-        for (var i = 0; i < rows.Length; i++)
+        var requests = new PendingPredict[rows.Count];
+        for (var i = 0; i < requests.Length; i++)
         {
-            var request = new PendingPredict(slots[i], inputs[i], now, deadline);
-            _queue.Add(request);
-            rows[i] = request.Completion.Task;
+            requests[i] = new PendingPredict(rows[i], inputs[i], now, deadline);
         }
 
-        StartPumpOrWake();
-        return Task.WhenAll(rows);
+        Enqueue(requests);
+        return Task.WhenAll(requests.Select(request => request.Completion.Task));
     }
 
-    public Task<LearnedParameters> LearnAsync(int slot, float[] input, float[] target, LearnSpec spec, TimeSpan? timeout)
+    /// <summary>One SGD step on <paramref name="row"/>; the answer carries the row's parameters after it.</summary>
+    public Task<LearnedParameters> LearnAsync(int row, float[] input, float[] target, LearnSpec spec, TimeSpan? timeout)
     {
-        EnsureRoom(1);
-        var request = new PendingLearn(slot, input, target, spec, Stopwatch.GetTimestamp(), DeadlineOf(timeout));
-        Enqueue(request);
+        var request = new PendingLearn(row, input, target, spec, Stopwatch.GetTimestamp(), DeadlineOf(timeout));
+        Enqueue([request]);
         return request.Completion.Task;
     }
 
-    /// <summary>Exclusive use of the table between batches (loading weights, the tick).</summary>
+    /// <summary>Exclusive use of the table between batches (loading weights, growing it, the tick).</summary>
     public async Task<T> WithTableAsync<T>(Func<IParameterTable, Task<T>> action)
     {
         await _tableGate.WaitAsync();
@@ -107,102 +118,151 @@ internal sealed class RequestBatcher
         }
     }
 
+    /// <summary>
+    /// Puts <paramref name="replace"/>'s table in place of the current one, between batches; the caller disposes the old
+    /// one (which <paramref name="replace"/> receives, e.g. to copy its rows).
+    /// </summary>
+    public Task ReplaceTableAsync(Func<IParameterTable, Task<IParameterTable>> replace) =>
+        WithTableAsync(async table =>
+        {
+            _table = await replace(table);
+            return true;
+        });
+
+    /// <summary>
+    /// Takes no more requests (<see cref="BatcherRetiredException"/>) and completes once those already queued are answered,
+    /// so that the table can be disposed.
+    /// </summary>
+    public Task RetireAsync()
+    {
+        lock (_queueLock)
+        {
+            _retired = true;
+            if (!_pumping)
+            {
+                return Task.CompletedTask;
+            }
+
+            _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _drained.Task;
+        }
+    }
+
     private static long? DeadlineOf(TimeSpan? timeout) =>
         timeout is { } after ? Stopwatch.GetTimestamp() + (long)(after.TotalSeconds * Stopwatch.Frequency) : null;
 
-    private void EnsureRoom(int rows)
+    private void Enqueue(PendingRequest[] requests)
     {
-        if (_queue.Count + rows > _maxQueueLength)
+        bool startPump;
+        lock (_queueLock)
         {
-            _metrics.RecordOverload();
-            throw new LabscapeOverloadedException(
-                $"The labscape's queue is full ({_queue.Count} of {_maxQueueLength} requests waiting); retry shortly.");
-        }
-    }
+            if (_retired)
+            {
+                throw new BatcherRetiredException();
+            }
 
-    private void Enqueue(PendingRequest request)
-    {
-        _queue.Add(request);
-        StartPumpOrWake();
-    }
+            if (_queue.Count + requests.Length > _maxQueueLength)
+            {
+                _metrics.RecordOverload();
+                throw new LabscapeOverloadedException(
+                    $"The labscape's queue is full ({_queue.Count} of {_maxQueueLength} requests waiting); retry shortly.");
+            }
 
-    private void StartPumpOrWake()
-    {
-        StartPump();
-        if (_queue.Count >= _maxBatchSize)
-        {
-            _batchFull?.TrySetResult();
-        }
-    }
-
-    private void StartPump()
-    {
-        if (!_pumping)
-        {
+            _queue.AddRange(requests);
+            startPump = !_pumping;
             _pumping = true;
-            _ = PumpAsync();
+            if (_queue.Count >= _maxBatchSize)
+            {
+                _batchFull?.TrySetResult();
+            }
+        }
+
+        if (startPump)
+        {
+            _ = Task.Run(PumpAsync);
         }
     }
 
     private async Task PumpAsync()
     {
-        try
+        while (true)
         {
-            while (_queue.Count > 0)
+            await WaitForCompanyAsync();
+            long oldest;
+            var idle = false;
+            TaskCompletionSource? drained = null;
+            lock (_queueLock)
             {
-                await WaitForCompanyAsync();
-                var oldest = TakeBatch();
-                if (_batch.Count == 0)
+                oldest = TakeBatch();
+                if (_batch.Count == 0 && _queue.Count == 0)
                 {
-                    continue;
-                }
-
-                await _tableGate.WaitAsync();
-                try
-                {
-                    await LaunchAsync(oldest);
-                }
-                catch (Exception exception)
-                {
-                    foreach (var request in _batch)
-                    {
-                        request.Fail(exception);
-                    }
-                }
-                finally
-                {
-                    _tableGate.Release();
-                    _batch.Clear();
+                    _pumping = false;
+                    idle = true;
+                    drained = _drained;
                 }
             }
-        }
-        finally
-        {
-            _pumping = false;
+
+            if (idle)
+            {
+                drained?.TrySetResult();
+                return;
+            }
+
+            if (_batch.Count == 0)
+            {
+                continue;
+            }
+
+            await _tableGate.WaitAsync();
+            try
+            {
+                await LaunchAsync(oldest);
+            }
+            catch (Exception exception)
+            {
+                foreach (var request in _batch)
+                {
+                    request.Fail(exception);
+                }
+            }
+            finally
+            {
+                _tableGate.Release();
+                _batch.Clear();
+            }
         }
     }
 
     private async Task WaitForCompanyAsync()
     {
-        // Requests already delivered to the grain come in first, whatever the delay.
-        await Task.Yield();
-        var remaining = _queue.Count >= _maxBatchSize
-            ? 0
-            : _queue[0].EnqueuedAt + _maxQueueDelayTicks - Stopwatch.GetTimestamp();
-        if (remaining > 0)
+        TaskCompletionSource batchFull;
+        long remaining;
+        lock (_queueLock)
         {
-            _batchFull = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            // Timers count whole milliseconds and truncate: round up, or a 0.9 ms wait would not wait at all.
-            var milliseconds = Math.Ceiling(remaining * 1000.0 / Stopwatch.Frequency);
-            await Task.WhenAny(Task.Delay(TimeSpan.FromMilliseconds(milliseconds)), _batchFull.Task);
+            remaining = _queue.Count == 0 || _queue.Count >= _maxBatchSize
+                ? 0
+                : _queue[0].EnqueuedAt + _maxQueueDelayTicks - Stopwatch.GetTimestamp();
+            if (remaining <= 0)
+            {
+                return;
+            }
+
+            _batchFull = batchFull = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        // Timers count whole milliseconds and truncate: round up, or a 0.9 ms wait would not wait at all.
+        var milliseconds = Math.Ceiling(remaining * 1000.0 / Stopwatch.Frequency);
+        await Task.WhenAny(Task.Delay(TimeSpan.FromMilliseconds(milliseconds)), batchFull.Task);
+        lock (_queueLock)
+        {
             _batchFull = null;
         }
     }
 
-    /// <summary>Moves the next batch from the queue into <see cref="_batch"/>; returns its oldest arrival.</summary>
+    /// <summary>Moves the next batch from the queue into <see cref="_batch"/> (under the queue lock); returns its oldest arrival.</summary>
     private long TakeBatch()
     {
-        _blockedSlots.Clear();
+        _blockedRows.Clear();
         var now = Stopwatch.GetTimestamp();
         object? key = null;
         var oldest = now;
@@ -219,7 +279,7 @@ internal sealed class RequestBatcher
 
             var joins = _batch.Count < _maxBatchSize
                 && (key is null || key.Equals(request.BatchKey))
-                && !_blockedSlots.Contains(request.Slot);
+                && !_blockedRows.Contains(request.Row);
             if (joins)
             {
                 key ??= request.BatchKey;
@@ -228,7 +288,7 @@ internal sealed class RequestBatcher
             }
             else
             {
-                _blockedSlots.Add(request.Slot);
+                _blockedRows.Add(request.Row);
                 _queue[kept++] = request;
             }
         }
@@ -243,7 +303,7 @@ internal sealed class RequestBatcher
         var architecture = _table.Architecture;
         for (var i = 0; i < rows; i++)
         {
-            _slots[i] = _batch[i].Slot;
+            _rows[i] = _batch[i].Row;
             _batch[i].Input.CopyTo(_inputs, i * architecture.Inputs);
         }
 
@@ -252,7 +312,7 @@ internal sealed class RequestBatcher
         if (_batch[0] is PendingPredict)
         {
             await _table.ForwardAsync(
-                _slots.AsMemory(0, rows), _inputs.AsMemory(0, rows * architecture.Inputs), _outputs.AsMemory(0, rows * architecture.Outputs));
+                _rows.AsMemory(0, rows), _inputs.AsMemory(0, rows * architecture.Inputs), _outputs.AsMemory(0, rows * architecture.Outputs));
             _metrics.RecordBatch(rows, queueDelayMs, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             CompletePredicts(architecture.Outputs);
         }
@@ -283,20 +343,25 @@ internal sealed class RequestBatcher
         }
 
         await _table.LearnStepAsync(
-            _slots.AsMemory(0, rows),
+            _rows.AsMemory(0, rows),
             _inputs.AsMemory(0, rows * architecture.Inputs),
             _targets.AsMemory(0, rows * architecture.Outputs),
             spec.ToSettings(),
             _losses.AsMemory(0, rows));
 
-        // The new parameters go back to each unit, which persists them before it acknowledges.
+        // Every learned row's parameters in one read, for its unit to persist before it acknowledges. (The rows of a
+        // learn batch are distinct: a unit takes one step at a time.)
+        var p = architecture.ParameterCount;
+        await _table.ReadUnitsAsync(_rows.AsMemory(0, rows), _learned.AsMemory(0, rows * p));
+        var now = Stopwatch.GetTimestamp();
         for (var i = 0; i < rows; i++)
         {
-            var parameters = new float[architecture.ParameterCount];
-            await _table.ReadUnitAsync(_slots[i], parameters);
             var request = (PendingLearn)_batch[i];
-            request.Completion.TrySetResult(new LearnedParameters(float.IsFinite(_losses[i]), _losses[i], parameters));
-            _metrics.RecordCompleted(request.EnqueuedAt, Stopwatch.GetTimestamp());
+            request.Completion.TrySetResult(new LearnedParameters(float.IsFinite(_losses[i]), _losses[i], _learned.AsSpan(i * p, p).ToArray()));
+            _metrics.RecordCompleted(request.EnqueuedAt, now);
         }
     }
 }
+
+/// <summary>The batcher's model was replaced: the request was not queued, and goes to the model now served.</summary>
+internal sealed class BatcherRetiredException() : Exception("The served model was replaced.");

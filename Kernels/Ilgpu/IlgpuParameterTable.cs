@@ -66,6 +66,21 @@ internal sealed class IlgpuParameterTable : IParameterTable
         });
     }
 
+    public Task ReadUnitsAsync(ReadOnlyMemory<int> slots, Memory<float> destination)
+    {
+        _validator.Gather(slots.Span, destination.Length);
+        return _backend.Executor.RunAsync(() =>
+        {
+            // Every row's copy is queued on the stream; one synchronisation waits for them all.
+            for (var row = 0; row < slots.Length; row++)
+            {
+                _parameters.View.SubView((long)slots.Span[row] * P, P).CopyToCPU(Stream, destination.Span.Slice(row * P, P));
+            }
+
+            Stream.Synchronize();
+        });
+    }
+
     public Task ForwardAsync(ReadOnlyMemory<int> slots, ReadOnlyMemory<float> inputs, Memory<float> outputs)
     {
         _validator.Forward(slots.Span, inputs.Span, outputs.Length);

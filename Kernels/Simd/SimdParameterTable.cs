@@ -57,6 +57,17 @@ internal sealed unsafe class SimdParameterTable : IParameterTable
         return Task.CompletedTask;
     }
 
+    public Task ReadUnitsAsync(ReadOnlyMemory<int> slots, Memory<float> destination)
+    {
+        _validator.Gather(slots.Span, destination.Length);
+        for (var row = 0; row < slots.Length; row++)
+        {
+            Unit(slots.Span[row]).CopyTo(destination.Span.Slice(row * P, P));
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task ForwardAsync(ReadOnlyMemory<int> slots, ReadOnlyMemory<float> inputs, Memory<float> outputs)
     {
         _validator.Forward(slots.Span, inputs.Span, outputs.Length);

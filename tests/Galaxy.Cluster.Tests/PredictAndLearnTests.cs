@@ -78,9 +78,9 @@ public sealed class PredictAndLearnTests(GalaxyTestCluster galaxy)
         var learned = await unit.GetState();
 
         await galaxy.Cluster.DeactivateAsync(galaxy.Client.GetGrain<ILabscapeGrain>(3));
-        var bulk = await galaxy.Client.GetGrain<ILabscapeGrain>(3).PredictMany([26], input, null);
+        var bulk = await galaxy.Client.GetGrain<ILabscapeGrain>(3).PredictMany([26], [input], null);
 
-        Reference.AssertClose(Reference.Predict(learned, input), bulk);
+        Reference.AssertClose(Reference.Predict(learned, input), bulk[0]);
         Reference.AssertClose(Reference.Predict(learned, input), await unit.Predict(input));
     }
 
@@ -91,12 +91,12 @@ public sealed class PredictAndLearnTests(GalaxyTestCluster galaxy)
         var random = new Random(16);
         var inputs = units.Select(_ => Reference.RandomVector(random, Inputs)).ToArray();
 
-        var bulk = await galaxy.Client.GetGrain<ILabscapeGrain>(2).PredictMany(units, inputs.SelectMany(x => x).ToArray(), null);
+        var bulk = await galaxy.Client.GetGrain<ILabscapeGrain>(2).PredictMany(units, inputs, null);
 
         for (var i = 0; i < units.Length; i++)
         {
             var own = await galaxy.Client.GetGrain<IAiUnitGrain>(units[i]).Predict(inputs[i]);
-            Assert.Equal(own, bulk.AsSpan(i * Outputs, Outputs).ToArray());
+            Assert.Equal(own, bulk[i]);
         }
     }
 

@@ -2,14 +2,18 @@ using Galaxy.Kernels;
 
 namespace Galaxy.Cluster.Tests;
 
-/// <summary>The kernels' double-precision reference, applied to a unit's persisted parameters.</summary>
+/// <summary>
+/// The kernels' double-precision reference, applied to the weights a unit of the test galaxy computes with while its
+/// labscape serves the initial models: its own, once it has learned, else its seeded ones.
+/// </summary>
 internal static class Reference
 {
     public static double[] Predict(UnitState unit, float[] input) =>
-        ReferenceMlp.Forward(
-            new MlpArchitecture(unit.Architecture.Inputs, unit.Architecture.Hidden, unit.Architecture.Outputs),
-            ReferenceMlp.ToDouble(unit.Parameters),
-            ReferenceMlp.ToDouble(input));
+        ReferenceMlp.Forward(MlpArchitecture.Default, ReferenceMlp.ToDouble(WeightsOf(unit)), ReferenceMlp.ToDouble(input));
+
+    public static float[] WeightsOf(UnitState unit) => unit.Parameters.Length > 0
+        ? unit.Parameters
+        : Seeds.InitialParameters(unit.UnitId, new GalaxyTopology(GalaxyTestCluster.Labscapes, GalaxyTestCluster.UnitsPerLabscape, new ModelShape(16, 16, 4)));
 
     public static float[] RandomVector(Random random, int length) =>
         Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();

@@ -28,6 +28,7 @@ public sealed class SiloRestartTests : IAsyncLifetime
     [Fact]
     public async Task Unit_and_labscape_state_survive_a_restart_of_every_silo()
     {
+        await _galaxy.Client.GetGrain<IAiUnitGrain>(21).Checkpoint();
         var unitBefore = await _galaxy.Client.GetGrain<IAiUnitGrain>(21).GetState();
         var labscapeBefore = await _galaxy.Client.GetGrain<ILabscapeGrain>(2).GetState();
 
@@ -36,7 +37,7 @@ public sealed class SiloRestartTests : IAsyncLifetime
         var unitAfter = await _galaxy.Client.GetGrain<IAiUnitGrain>(21).GetState();
         var labscapeAfter = await _galaxy.Client.GetGrain<ILabscapeGrain>(2).GetState();
 
-        // Re-seeding would give the same weights but a new CreatedAt: equality proves the row was read back.
+        // A fresh state would have a new CreatedAt: equality proves the row was read back.
         Assert.Equal(unitBefore.CreatedAt, unitAfter.CreatedAt);
         Assert.Equal(unitBefore.Parameters, unitAfter.Parameters);
         Assert.Equal(labscapeBefore.CreatedAt, labscapeAfter.CreatedAt);

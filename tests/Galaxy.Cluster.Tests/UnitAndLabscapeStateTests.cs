@@ -6,24 +6,33 @@ namespace Galaxy.Cluster.Tests;
 public sealed class UnitAndLabscapeStateTests(GalaxyTestCluster galaxy)
 {
     [Fact]
-    public async Task A_new_unit_is_seeded_with_weights_drawn_from_its_id_and_persisted()
+    public async Task A_new_unit_has_no_weights_of_its_own_and_serves_its_seeded_model_without_writing_anything()
     {
         const long unitId = 13;
-        var state = await galaxy.Client.GetGrain<IAiUnitGrain>(unitId).GetState();
+        var unit = galaxy.Client.GetGrain<IAiUnitGrain>(unitId);
+        var input = Reference.RandomVector(new Random(13), 16);
 
-        var expected = new float[MlpArchitecture.Default.ParameterCount];
-        MlpArchitecture.Default.InitializeParameters(unitId, expected);
-        Assert.Equal(unitId, state.UnitId);
-        Assert.Equal(1, state.LabscapeId);
-        Assert.Equal(new ModelShape(16, 16, 4), state.Architecture);
-        Assert.Equal(expected, state.Parameters);
+        var output = await unit.Predict(input);
+        var state = await unit.GetState();
+
+        var seeded = new float[MlpArchitecture.Default.ParameterCount];
+        MlpArchitecture.Default.InitializeParameters(unitId, seeded);
+        Assert.Equal((unitId, 1), (state.UnitId, state.LabscapeId));
+        Assert.Equal((new ModelShape(0, 0, 0), 0, ""), (state.Architecture, state.Parameters.Length, state.ModelVersion));
+        Assert.Null(state.Dormant);
+        Reference.AssertClose(ReferenceMlp.Forward(MlpArchitecture.Default, ReferenceMlp.ToDouble(seeded), ReferenceMlp.ToDouble(input)), output);
+        Assert.Equal(1, state.Predictions);
+        Assert.Equal(0, await CountRowsAsync("unit", unitId));
+
+        await unit.Checkpoint();
+
         Assert.Equal(1, await CountRowsAsync("unit", unitId));
     }
 
     [Fact]
     public async Task State_is_stored_in_the_Orleans_binary_format_not_json()
     {
-        await galaxy.Client.GetGrain<IAiUnitGrain>(14).GetState();
+        await galaxy.Client.GetGrain<IAiUnitGrain>(14).Learn(Reference.RandomVector(new Random(14), 16), [1, 0, 0, 0]);
 
         var payload = await galaxy.Database.ScalarAsync<byte[]>(
             "SELECT PayloadBinary FROM OrleansStorage WHERE GrainTypeString = 'unit' AND GrainIdN1 = $1", 14L);
@@ -49,6 +58,7 @@ public sealed class UnitAndLabscapeStateTests(GalaxyTestCluster galaxy)
     [Fact]
     public async Task A_unit_and_a_labscape_with_the_same_key_keep_separate_rows()
     {
+        await galaxy.Client.GetGrain<IAiUnitGrain>(3).Learn(Reference.RandomVector(new Random(3), 16), [0, 1, 0, 0]);
         var unit = await galaxy.Client.GetGrain<IAiUnitGrain>(3).GetState();
         var labscape = await galaxy.Client.GetGrain<ILabscapeGrain>(3).GetState();
 

@@ -1,3 +1,4 @@
+using Galaxy.Grains.Labscapes;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 
@@ -13,8 +14,10 @@ public sealed class WireFormatTests(GalaxyTestCluster galaxy)
 {
     public static TheoryData<object> Messages() =>
     [
-        new SlotReply<LearnedParameters>(SlotStatus.Done, new LearnedParameters(true, 0.25f, [1, 2, 3])),
-        new SlotReply<float[]>(SlotStatus.Stale, null),
+        EngineReply<LearnOutcome>.Of(new LearnOutcome(true, 0.25f, "digits:3", new OwnWeights("digits:3", new ModelShape(1, 1, 1), [1, 2, 3, 4]), null)),
+        EngineReply<float[]>.StaleReply,
+        new LabscapeServing(
+            new ServedVersion(Guid.NewGuid(), "digits", 3, new ModelShape(64, 32, 10), LossFunction.CrossEntropy, ["0", "1"]), null, 0, "deployment"),
         new LearnReceipt(true, 0.5f, 7, 6),
         new LearnSpec(LossFunction.CrossEntropy, 0.1f, 5),
         new RevisionMismatchException(3, 4, 5),

@@ -63,6 +63,8 @@ public sealed class ValidationTests
             await AssertRejected<ArgumentException>("parameters[row 0, column 7] is NaN", () => table.LoadUnitAsync(2, badUnit));
             await AssertRejected<ArgumentException>("not a whole number", () => table.LoadUnitsAsync(0, new float[Architecture.ParameterCount + 1]));
             await AssertRejected<ArgumentOutOfRangeException>("do not lie in the table", () => table.LoadUnitsAsync(3, new float[2 * Architecture.ParameterCount]));
+            await AssertRejected<ArgumentOutOfRangeException>("slots[1] = 4", () => table.ReadUnitsAsync(new[] { 0, 4 }, new float[2 * Architecture.ParameterCount]));
+            await AssertRejected<ArgumentException>("destination holds", () => table.ReadUnitsAsync(new[] { 0, 1 }, new float[Architecture.ParameterCount]));
 
             Assert.Equal(parameters, await LearnStepTests.ReadAll(table));
         }

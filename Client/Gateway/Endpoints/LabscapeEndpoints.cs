@@ -59,18 +59,14 @@ internal static class LabscapeEndpoints
             return problem;
         }
 
-        var inputs = request.Inputs!.SelectMany(row => row).ToArray();
-        var outputs = await cluster.GetLabscape(labscapeId).PredictMany(request.Units!, inputs, timeout);
-        var k = galaxy.Architecture.Outputs;
-        var rows = Enumerable.Range(0, request.Units!.Length).Select(i => outputs.AsSpan(i * k, k).ToArray()).ToArray();
-        return TypedResults.Ok(new BulkPredictResponse(labscapeId, request.Units, rows));
+        var outputs = await cluster.GetLabscape(labscapeId).PredictMany(request.Units!, request.Inputs!, timeout);
+        return TypedResults.Ok(new BulkPredictResponse(labscapeId, request.Units!, outputs));
     }
 
     private static async Task<Results<Ok<GalaxyTickSummary>, ProblemHttpResult>> Tick(
-        TickRequest request, IClusterClient cluster, TopologyCache topology)
+        TickRequest request, IClusterClient cluster)
     {
-        var galaxy = await topology.GetAsync();
-        if (RequestChecks.Vector(request.Input, galaxy.Architecture.Inputs, "input") is { } problem)
+        if (RequestChecks.Vector(request.Input, "input") is { } problem)
         {
             return problem;
         }
@@ -98,7 +94,7 @@ internal static class LabscapeEndpoints
                 return Problems.InvalidInput($"Unit {units[i]} is not in labscape {labscapeId}.");
             }
 
-            if (RequestChecks.Vector(inputs[i], galaxy.Architecture.Inputs, $"inputs[{i}]") is { } problem)
+            if (RequestChecks.Vector(inputs[i], $"inputs[{i}]") is { } problem)
             {
                 return problem;
             }

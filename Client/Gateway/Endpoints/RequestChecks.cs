@@ -11,6 +11,9 @@ internal static class RequestChecks
 {
     public const int MaxTimeoutMs = 60_000;
 
+    /// <summary>The widest vector a unit model takes or gives (<c>MlpArchitecture.MaxDimension</c>).</summary>
+    public const int MaxVectorLength = 256;
+
     public static ProblemHttpResult? UnitId(string raw, GalaxyTopology topology, out long unitId)
     {
         if (!long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out unitId))
@@ -38,16 +41,15 @@ internal static class RequestChecks
         return null;
     }
 
-    public static ProblemHttpResult? Vector(float[]? values, int length, string name)
+    /// <summary>
+    /// A feature or target vector whose exact width only the unit knows (the model its labscape serves it): required,
+    /// 1…256 values, all finite. The unit then checks the width.
+    /// </summary>
+    public static ProblemHttpResult? Vector(float[]? values, string name)
     {
-        if (values is null)
+        if (values is null || values.Length is 0 or > MaxVectorLength)
         {
-            return Problems.InvalidInput($"'{name}' is required: {length} numbers.");
-        }
-
-        if (values.Length != length)
-        {
-            return Problems.InvalidInput($"'{name}' must hold {length} numbers, not {values.Length}.");
+            return Problems.InvalidInput($"'{name}' is required: 1…{MaxVectorLength} numbers, as many as the unit's model takes.");
         }
 
         var bad = Array.FindIndex(values, value => !float.IsFinite(value));

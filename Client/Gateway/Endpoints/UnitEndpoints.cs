@@ -39,7 +39,7 @@ internal static class UnitEndpoints
         var galaxy = await topology.GetAsync();
         var timeoutProblem = RequestChecks.Timeout(request.TimeoutMs, out var timeout);
         if ((RequestChecks.UnitId(id, galaxy, out var unitId)
-             ?? RequestChecks.Vector(request.Input, galaxy.Architecture.Inputs, "input")
+             ?? RequestChecks.Vector(request.Input, "input")
              ?? timeoutProblem) is { } problem)
         {
             return problem;
@@ -56,8 +56,8 @@ internal static class UnitEndpoints
         var timeoutProblem = RequestChecks.Timeout(request.TimeoutMs, out var timeout);
         var ifMatchProblem = RequestChecks.IfMatchRevision(context.Request, out var expectedRevision);
         if ((RequestChecks.UnitId(id, galaxy, out var unitId)
-             ?? RequestChecks.Vector(request.Input, galaxy.Architecture.Inputs, "input")
-             ?? RequestChecks.Vector(request.Target, galaxy.Architecture.Outputs, "target")
+             ?? RequestChecks.Vector(request.Input, "input")
+             ?? RequestChecks.Vector(request.Target, "target")
              ?? timeoutProblem
              ?? ifMatchProblem) is { } problem)
         {

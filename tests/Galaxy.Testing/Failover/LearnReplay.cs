@@ -19,7 +19,7 @@ public static class LearnReplay
         var seeded = new float[units.Count * size];
         for (var i = 0; i < units.Count; i++)
         {
-            Seeds.Unit(units[i], topology, DateTimeOffset.UnixEpoch).Parameters.CopyTo(seeded, i * size);
+            Seeds.InitialParameters(units[i], topology).CopyTo(seeded, i * size);
         }
 
         await table.LoadUnitsAsync(0, seeded);

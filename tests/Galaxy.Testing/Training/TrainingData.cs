@@ -52,5 +52,28 @@ public sealed class TrainingData(string connectionString) : IAsyncDisposable
 
     public Task<ModelInfo> CreateModelAsync(string name) => Registry.GetOrCreateModelAsync(name, "tester", CancellationToken.None);
 
+    /// <summary>
+    /// A version of <paramref name="model"/> with <paramref name="weights"/> (Xavier from <paramref name="seed"/> when
+    /// not given), raw inputs (no standardisation) and classes c0, c1, … — registered as weights trained elsewhere are.
+    /// </summary>
+    public async Task<ModelVersion> RegisterVersionAsync(ModelInfo model, int inputs, int hidden, int outputs, int seed, float[]? weights = null)
+    {
+        var architecture = new Kernels.MlpArchitecture(inputs, hidden, outputs);
+        if (weights is null)
+        {
+            weights = new float[architecture.ParameterCount];
+            architecture.InitializeParameters(seed, weights);
+        }
+
+        return await Registry.CreateVersionAsync(
+            model.Id,
+            new NewModelVersion(
+                inputs, hidden, outputs, "CrossEntropy", weights, Preprocessing.Identity(inputs),
+                Enumerable.Range(0, outputs).Select(k => $"c{k}").ToArray(), [], new Dictionary<string, double>(),
+                new VersionLineage(null, null, null, null, "registered")),
+            "tester",
+            CancellationToken.None);
+    }
+
     public ValueTask DisposeAsync() => _database.DisposeAsync();
 }
