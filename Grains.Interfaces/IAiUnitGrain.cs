@@ -13,12 +13,21 @@ public interface IAiUnitGrain : IGrainWithIntegerKey
     [Alias("GetState")]
     Task<UnitState> GetState();
 
+    /// <summary>The unit as it serves now: its state, the version it computes with and the weights (also the HTTP view).</summary>
+    [Alias("Describe"), ReadOnly]
+    Task<UnitView> Describe();
+
     /// <summary>The model's K outputs for one input of D values.</summary>
     /// <param name="input">D finite values.</param>
     /// <param name="timeout">Fail with <see cref="RequestTimedOutException"/> rather than launch after this long.</param>
     [Alias("Predict"), ReadOnly]
     [return: Immutable]
     Task<float[]> Predict([Immutable] float[] input, TimeSpan? timeout = null);
+
+    /// <summary>As <see cref="Predict"/>, naming the version that answered (<c>initial</c>, or its labscape's stable or canary version).</summary>
+    [Alias("Infer"), ReadOnly]
+    [return: Immutable]
+    Task<ServedOutput> Infer([Immutable] float[] input, TimeSpan? timeout = null);
 
     /// <summary>
     /// One SGD step toward <paramref name="target"/>, acknowledged only once the new parameters are persisted.

@@ -58,3 +58,19 @@ public sealed record OwnWeights(
     [property: Id(0)] string Version,
     [property: Id(1)] ModelShape Shape,
     [property: Id(2)] float[] Parameters);
+
+/// <summary>A unit's outputs and the version (<c>initial</c>, <c>digits:3</c>) that computed them.</summary>
+[GenerateSerializer, Immutable, Alias("galaxy.served-output")]
+public sealed record ServedOutput([property: Id(0)] float[] Output, [property: Id(1)] string Version);
+
+/// <summary>
+/// A unit as it serves now: its persisted state, the version it computes with (its labscape's stable or canary one, or
+/// <c>initial</c>), that version's shape, whether it computes with weights of its own there, and those weights.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("galaxy.unit-view")]
+public sealed record UnitView(
+    [property: Id(0)] UnitState State,
+    [property: Id(1)] string Serving,
+    [property: Id(2)] ModelShape Shape,
+    [property: Id(3)] bool OwnWeights,
+    [property: Id(4)] float[] Parameters);

@@ -52,13 +52,22 @@ public sealed class AiUnitGrain(
         return Task.FromResult(WithUnsavedCounters(state.State));
     }
 
-    public async Task<float[]> Predict(float[] input, TimeSpan? timeout = null)
+    public async Task<UnitView> Describe()
+    {
+        EnsureExists();
+        var serving = await WithEngineAsync(engine => engine.DescribeAsync(Slot, state.State.Revision));
+        return new UnitView(WithUnsavedCounters(state.State), serving.Version, serving.Shape, serving.OwnWeights, serving.Parameters);
+    }
+
+    public async Task<float[]> Predict(float[] input, TimeSpan? timeout = null) => (await Infer(input, timeout)).Output;
+
+    public async Task<ServedOutput> Infer(float[] input, TimeSpan? timeout = null)
     {
         EnsureExists();
         UnitInput.EnsureValidTimeout(timeout);
-        var output = await WithEngineAsync(engine => engine.PredictAsync(Slot, state.State.Revision, input, timeout));
+        var served = await WithEngineAsync(engine => engine.PredictAsync(Slot, state.State.Revision, input, timeout));
         _unsavedPredictions++;
-        return output;
+        return served;
     }
 
     public async Task<LearnReceipt> Learn(float[] input, float[] target, TimeSpan? timeout = null, long? expectedRevision = null)

@@ -14,6 +14,11 @@ public sealed class GalaxyGrain(GalaxyTopology topology) : Grain, IGalaxyGrain
         var started = Stopwatch.GetTimestamp();
         var labscapes = await Task.WhenAll(Enumerable.Range(0, topology.Labscapes)
             .Select(id => GrainFactory.GetLabscape(id).Tick(input)));
+        if (labscapes.All(labscape => labscape.Units == 0))
+        {
+            throw new InvalidUnitInputException($"No unit's model takes {input.Length} inputs: every labscape skipped the tick.");
+        }
+
         return new GalaxyTickSummary(
             labscapes.Sum(l => (long)l.Units),
             labscapes.Length,

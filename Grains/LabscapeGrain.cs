@@ -1,5 +1,6 @@
 using Galaxy.Grains.Labscapes;
 using Galaxy.Grains.Placement;
+using Galaxy.Registry.Deployments;
 
 namespace Galaxy.Grains;
 
@@ -21,6 +22,7 @@ public sealed class LabscapeGrain(
     IUnitStateSource unitStates,
     VersionWeightsCache versions,
     LocalLabscapes local,
+    ServingIndex servingIndex,
     TimeProvider clock) : Grain, ILabscapeGrain, ILabscapeEngineGrain
 {
     private readonly SemaphoreSlim _serving = new(1, 1);
@@ -58,6 +60,9 @@ public sealed class LabscapeGrain(
         var persisted = await unitStates.ReadRangeAsync(FirstUnitId, topology.UnitsPerLabscape, cancellationToken);
         _engine = await LabscapeEngine.CreateAsync(parts, FirstUnitId, topology.UnitsPerLabscape, state.State.Serving, persisted);
         local.Add(LabscapeId, _engine);
+
+        // Published again on every activation, in case the last publication was lost with its silo.
+        await PublishAsync(cancellationToken);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -106,7 +111,7 @@ public sealed class LabscapeGrain(
 
     public Task Activate() => Exists ? Task.CompletedTask : throw NotFound();
 
-    public Task<EngineReply<float[]>> Predict(int slot, long revision, float[] input, TimeSpan? timeout)
+    public Task<EngineReply<ServedOutput>> Predict(int slot, long revision, float[] input, TimeSpan? timeout)
     {
         EnsureSlot(slot);
         return Engine.PredictAsync(slot, revision, input, timeout);
@@ -116,6 +121,12 @@ public sealed class LabscapeGrain(
     {
         EnsureSlot(slot);
         return Engine.LearnAsync(slot, revision, input, target, timeout);
+    }
+
+    public Task<EngineReply<UnitServing>> Describe(int slot, long revision)
+    {
+        EnsureSlot(slot);
+        return Engine.DescribeAsync(slot, revision);
     }
 
     public Task Sync(int slot, long revision, OwnWeights? own, OwnWeights? dormant)
@@ -148,12 +159,24 @@ public sealed class LabscapeGrain(
                 throw;
             }
 
+            await PublishAsync(CancellationToken.None);
             return state.State;
         }
         finally
         {
             _serving.Release();
         }
+    }
+
+    /// <summary>What this labscape serves, in <c>galaxy_labscape_serving</c>, for routing inference by model.</summary>
+    private Task PublishAsync(CancellationToken cancellationToken)
+    {
+        var serving = state.State.Serving;
+        return servingIndex.PublishAsync(
+            new LabscapeServingRow(
+                LabscapeId, serving.Stable?.ModelId, serving.Stable?.Version, serving.Canary?.ModelId, serving.Canary?.Version,
+                serving.CanaryBasisPoints, serving.Deployment),
+            cancellationToken);
     }
 
     private void EnsureSlot(int slot)

@@ -6,7 +6,9 @@ using Galaxy.Grains.Placement;
 using Galaxy.Grains.Training;
 using Galaxy.Registry;
 using Galaxy.Registry.Training;
-using Galaxy.Silo.Training;
+using Galaxy.Grains.Deployments;
+using Galaxy.Registry.Deployments;
+using Galaxy.Silo.ControlPlane;
 using Galaxy.Kernels;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -148,8 +150,9 @@ public static class GalaxySiloBuilderExtensions
     }
 
     /// <summary>
-    /// The control plane's stores (registry, datasets, training jobs) and the silo's part in training: its slots, and the
-    /// supervisor that resumes jobs whose silo was lost.
+    /// The control plane's stores (registry, datasets, training jobs, deployments, approvals, what labscapes serve) and the
+    /// silo's part in them: training slots, Guardian's checks, and the supervisors that resume jobs and deployments whose
+    /// silo was lost.
     /// </summary>
     public static ISiloBuilder UseGalaxyTraining(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -157,12 +160,34 @@ public static class GalaxySiloBuilderExtensions
             .Bind(configuration.GetSection(TrainingOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        silo.Services.AddOptions<ControlPlaneOptions>()
+            .Bind(configuration.GetSection(ControlPlaneOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         silo.Services.AddSingleton<ModelRegistry>();
         silo.Services.AddSingleton<DatasetStore>();
         silo.Services.AddSingleton<TrainingJobStore>();
         silo.Services.AddSingleton<TrainingSlots>();
-        silo.Services.AddHostedService<TrainingJobSupervisor>();
+        silo.Services.AddSingleton<DeploymentStore>();
+        silo.Services.AddSingleton<ApprovalStore>();
+        silo.Services.AddSingleton<ServingIndex>();
+        silo.Services.AddSingleton<GuardianChecks>();
+        silo.Services.AddHostedService(services => Supervisor(
+            services, "training jobs", services.GetRequiredService<TrainingJobStore>().UnfinishedAsync,
+            (grains, job) => grains.GetGrain<ITrainingJobGrain>(job).GetState()));
+        silo.Services.AddHostedService(services => Supervisor(
+            services, "deployments", services.GetRequiredService<DeploymentStore>().UnfinishedAsync,
+            (grains, deployment) => grains.GetGrain<IDeploymentGrain>(deployment).GetState()));
         return silo;
+    }
+
+    private static ResumeSupervisor Supervisor(
+        IServiceProvider services, string work, Func<CancellationToken, Task<IReadOnlyList<Guid>>> unfinished, Func<IGrainFactory, Guid, Task> touch)
+    {
+        var grains = services.GetRequiredService<IGrainFactory>();
+        return new ResumeSupervisor(
+            work, unfinished, id => touch(grains, id), services.GetRequiredService<IOptions<ControlPlaneOptions>>(),
+            services.GetRequiredService<ILogger<ResumeSupervisor>>());
     }
 
     /// <summary>The process's one compute backend (CUDA, OpenCL or SIMD), chosen from <c>Galaxy:Compute</c> and logged.</summary>

@@ -35,6 +35,8 @@ internal sealed class GatewayExceptionHandler(IProblemDetailsService problems, I
             DatasetInUseException inUse => Problems.Conflict("dataset-in-use", "Dataset in use", inUse.Message),
             IllegalTransitionException illegal => Problems.IllegalTransition(illegal),
             InvalidTrainingRequestException invalid => Problems.InvalidTrainingRequest(invalid.Message),
+            InvalidDeploymentException invalid => Problems.InvalidDeployment(invalid.Message),
+            DeploymentNotFoundException missing => Problems.DeploymentNotFound(missing.Message),
             TrainingJobNotFoundException missing => Problems.TrainingJobNotFound(missing.Message),
             InvalidEvaluationException invalid => Problems.Create(
                 StatusCodes.Status400BadRequest, "invalid-evaluation", "The dataset does not fit the version", invalid.Message),

@@ -110,6 +110,15 @@ public static class Problems
     public static ProblemHttpResult TrainingJobNotFound(string detail) => Create(
         StatusCodes.Status404NotFound, "training-job-not-found", "No such training job", detail);
 
+    public static ProblemHttpResult InvalidDeployment(string detail) => Create(
+        StatusCodes.Status400BadRequest, "invalid-deployment", "Invalid deployment", detail);
+
+    public static ProblemHttpResult DeploymentNotFound(string detail) => Create(
+        StatusCodes.Status404NotFound, "deployment-not-found", "No such deployment", detail);
+
+    public static ProblemHttpResult ApprovalNotFound(string id) => Create(
+        StatusCodes.Status404NotFound, "approval-not-found", "No such approval", $"No approval has the id '{id}'.");
+
     public static ProblemHttpResult RateLimited(string group, TimeSpan retryAfter) => Create(
         StatusCodes.Status429TooManyRequests, "rate-limited", "Rate limit reached",
         $"Too many {group} requests from this principal; retry after {Math.Ceiling(retryAfter.TotalSeconds)} s.");

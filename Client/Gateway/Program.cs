@@ -5,8 +5,11 @@ using Galaxy.Gateway.Endpoints;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Gateway.Health;
 using Galaxy.Gateway.RateLimits;
+using Galaxy.Gateway.Deployments;
+using Galaxy.Gateway.Inference;
 using Galaxy.Gateway.Training;
 using Galaxy.Registry;
+using Galaxy.Registry.Deployments;
 using Galaxy.Registry.Training;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
@@ -23,6 +26,14 @@ builder.Services.AddHostedService(services => services.GetRequiredService<AuditL
 builder.Services.AddSingleton<ModelRegistry>();
 builder.Services.AddSingleton<DatasetStore>();
 builder.Services.AddSingleton<TrainingJobStore>();
+builder.Services.AddSingleton<DeploymentStore>();
+builder.Services.AddSingleton<ApprovalStore>();
+builder.Services.AddSingleton<ServingIndex>();
+builder.Services.AddSingleton<ModelDirectory>();
+builder.Services.AddSingleton<ModelRoutes>();
+builder.Services.AddSingleton<InferenceLog>();
+builder.Services.AddSingleton<InferenceMonitor>();
+builder.Services.AddHostedService(services => services.GetRequiredService<InferenceMonitor>());
 builder.Services.AddOptions<DatasetOptions>().Bind(builder.Configuration.GetSection(DatasetOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
     context.ProblemDetails.Extensions.TryAdd("code", Problems.CodeForStatus(context.ProblemDetails.Status)));
@@ -57,6 +68,9 @@ app.MapGalaxyEndpoints();
 app.MapModelEndpoints();
 app.MapDatasetEndpoints();
 app.MapTrainingEndpoints();
+app.MapDeploymentEndpoints();
+app.MapApprovalEndpoints();
+app.MapInferenceEndpoints();
 app.MapAuditEndpoints();
 app.MapGalaxyDashboard();
 

@@ -2,9 +2,21 @@ namespace Galaxy.Client;
 
 public sealed record ModelShape(int Inputs, int Hidden, int Outputs);
 
+/// <summary>
+/// A unit as it serves: <see cref="ModelVersion"/> is the version it computes with, <see cref="Parameters"/> the weights
+/// it computes with there (its own when <see cref="OwnWeights"/>).
+/// </summary>
 public sealed record UnitState(
     long UnitId, int LabscapeId, ModelShape Architecture, float[] Parameters, string ModelVersion, long Revision,
-    long Predictions, long Learns, long RejectedSteps, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    long Predictions, long Learns, long RejectedSteps, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public bool OwnWeights { get; init; }
+
+    /// <summary>The versions the unit learned weights of its own on (null when none).</summary>
+    public string? OwnVersion { get; init; }
+
+    public string? DormantVersion { get; init; }
+}
 
 public sealed record Prediction(long UnitId, float[] Output);
 

@@ -11,9 +11,12 @@ internal interface IUnitEngine
     /// <summary>False once the engine was replaced (its labscape reactivated): resolve it again.</summary>
     bool IsLive { get; }
 
-    Task<EngineReply<float[]>> PredictAsync(int slot, long revision, float[] input, TimeSpan? timeout);
+    Task<EngineReply<ServedOutput>> PredictAsync(int slot, long revision, float[] input, TimeSpan? timeout);
 
     Task<EngineReply<LearnOutcome>> LearnAsync(int slot, long revision, float[] input, float[] target, TimeSpan? timeout);
+
+    /// <summary>The version the unit computes with, its shape, whether the weights are its own, and the weights.</summary>
+    Task<EngineReply<UnitServing>> DescribeAsync(int slot, long revision);
 
     /// <summary>Makes the engine's weights for the unit its durable ones, at <paramref name="revision"/>.</summary>
     Task SyncAsync(int slot, long revision, OwnWeights? own, OwnWeights? dormant);
@@ -39,6 +42,11 @@ public sealed record LearnOutcome(
     [property: Id(2)] string Version,
     [property: Id(3)] OwnWeights? Own,
     [property: Id(4)] OwnWeights? Dormant);
+
+/// <summary>What a unit computes with: a version, its shape, whether the weights are the unit's own, and the weights.</summary>
+[GenerateSerializer, Immutable, Alias("galaxy.unit-serving")]
+public sealed record UnitServing(
+    [property: Id(0)] string Version, [property: Id(1)] ModelShape Shape, [property: Id(2)] bool OwnWeights, [property: Id(3)] float[] Parameters);
 
 /// <summary>The outcome of one learn row: the loss before the step and, when applied, the row's new parameters.</summary>
 internal sealed record LearnedParameters(bool Applied, float Loss, float[] Parameters);

@@ -14,10 +14,13 @@ public interface ILabscapeEngineGrain : IGrainWithIntegerKey
 
     [Alias("Predict")]
     [return: Immutable]
-    Task<EngineReply<float[]>> Predict(int slot, long revision, [Immutable] float[] input, TimeSpan? timeout);
+    Task<EngineReply<ServedOutput>> Predict(int slot, long revision, [Immutable] float[] input, TimeSpan? timeout);
 
     [Alias("Learn")]
     Task<EngineReply<LearnOutcome>> Learn(int slot, long revision, [Immutable] float[] input, [Immutable] float[] target, TimeSpan? timeout);
+
+    [Alias("Describe")]
+    Task<EngineReply<UnitServing>> Describe(int slot, long revision);
 
     [Alias("Sync")]
     Task Sync(int slot, long revision, OwnWeights? own, OwnWeights? dormant);
@@ -32,11 +35,13 @@ internal sealed class RemoteEngine(ILabscapeEngineGrain labscape) : IUnitEngine
 {
     public bool IsLive => true;
 
-    public Task<EngineReply<float[]>> PredictAsync(int slot, long revision, float[] input, TimeSpan? timeout) =>
+    public Task<EngineReply<ServedOutput>> PredictAsync(int slot, long revision, float[] input, TimeSpan? timeout) =>
         labscape.Predict(slot, revision, input, timeout);
 
     public Task<EngineReply<LearnOutcome>> LearnAsync(int slot, long revision, float[] input, float[] target, TimeSpan? timeout) =>
         labscape.Learn(slot, revision, input, target, timeout);
+
+    public Task<EngineReply<UnitServing>> DescribeAsync(int slot, long revision) => labscape.Describe(slot, revision);
 
     public Task SyncAsync(int slot, long revision, OwnWeights? own, OwnWeights? dormant) => labscape.Sync(slot, revision, own, dormant);
 }

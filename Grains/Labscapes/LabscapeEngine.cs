@@ -67,11 +67,11 @@ internal sealed class LabscapeEngine : IUnitEngine, IAsyncDisposable
         return new LabscapeEngine(parts, firstUnitId, units, models, revisions, own, dormant);
     }
 
-    public async Task<EngineReply<float[]>> PredictAsync(int slot, long revision, float[] input, TimeSpan? timeout)
+    public async Task<EngineReply<ServedOutput>> PredictAsync(int slot, long revision, float[] input, TimeSpan? timeout)
     {
         if (Volatile.Read(ref _revisions[slot]) != revision)
         {
-            return EngineReply<float[]>.StaleReply;
+            return EngineReply<ServedOutput>.StaleReply;
         }
 
         while (true)
@@ -80,7 +80,7 @@ internal sealed class LabscapeEngine : IUnitEngine, IAsyncDisposable
             UnitInput.EnsureValid(input, model.Architecture.Inputs, "input");
             try
             {
-                return EngineReply<float[]>.Of(await model.PredictAsync(slot, input, timeout));
+                return EngineReply<ServedOutput>.Of(new ServedOutput(await model.PredictAsync(slot, input, timeout), model.Version));
             }
             catch (BatcherRetiredException)
             {
@@ -117,6 +117,28 @@ internal sealed class LabscapeEngine : IUnitEngine, IAsyncDisposable
         (_own[slot], _dormant[slot]) = (own, dormant);
         Volatile.Write(ref _revisions[slot], revision + 1);
         return EngineReply<LearnOutcome>.Of(new LearnOutcome(true, learned.Loss, model.Version, own, dormant));
+    }
+
+    public async Task<EngineReply<UnitServing>> DescribeAsync(int slot, long revision)
+    {
+        if (Volatile.Read(ref _revisions[slot]) != revision)
+        {
+            return EngineReply<UnitServing>.StaleReply;
+        }
+
+        while (true)
+        {
+            var model = ModelOf(slot);
+            try
+            {
+                var weights = await model.WeightsAsync(slot);
+                return EngineReply<UnitServing>.Of(new UnitServing(model.Version, model.Architecture.ToShape(), model.HasOwnRow(slot), weights));
+            }
+            catch (BatcherRetiredException)
+            {
+                // The model was retired while the read waited: the new one answers.
+            }
+        }
     }
 
     public async Task SyncAsync(int slot, long revision, OwnWeights? own, OwnWeights? dormant)
@@ -175,6 +197,21 @@ internal sealed class LabscapeEngine : IUnitEngine, IAsyncDisposable
     /// model takes another width are counted as skipped.
     /// </summary>
     public async Task<TickSummary> TickAsync(float[] input)
+    {
+        while (true)
+        {
+            try
+            {
+                return await TickOnceAsync(input);
+            }
+            catch (BatcherRetiredException)
+            {
+                // Served anew during the tick: tick again on the new models.
+            }
+        }
+    }
+
+    private async Task<TickSummary> TickOnceAsync(float[] input)
     {
         var models = Volatile.Read(ref _models);
         var started = Stopwatch.GetTimestamp();

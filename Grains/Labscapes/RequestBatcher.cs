@@ -44,6 +44,7 @@ internal sealed class RequestBatcher
     private IParameterTable _table;
     private bool _pumping;
     private bool _retired;
+    private bool _tableDisposed;
     private TaskCompletionSource? _batchFull;
     private TaskCompletionSource? _drained;
 
@@ -105,12 +106,31 @@ internal sealed class RequestBatcher
     }
 
     /// <summary>Exclusive use of the table between batches (loading weights, growing it, the tick).</summary>
+    /// <exception cref="BatcherRetiredException">The table was freed (<see cref="DisposeTableAsync"/>).</exception>
     public async Task<T> WithTableAsync<T>(Func<IParameterTable, Task<T>> action)
     {
         await _tableGate.WaitAsync();
         try
         {
-            return await action(_table);
+            return _tableDisposed ? throw new BatcherRetiredException() : await action(_table);
+        }
+        finally
+        {
+            _tableGate.Release();
+        }
+    }
+
+    /// <summary>Frees the table once the batch in flight is done; later table work is refused (<see cref="BatcherRetiredException"/>).</summary>
+    public async Task DisposeTableAsync()
+    {
+        await _tableGate.WaitAsync();
+        try
+        {
+            if (!_tableDisposed)
+            {
+                _tableDisposed = true;
+                _table.Dispose();
+            }
         }
         finally
         {

@@ -143,6 +143,18 @@ internal sealed class ServedModel : IAsyncDisposable
         }
     }
 
+    /// <summary>The weights the unit in <paramref name="slot"/> computes with here.</summary>
+    public Task<float[]> WeightsAsync(int slot)
+    {
+        var row = RowOf(slot);
+        return Batcher.WithTableAsync(async table =>
+        {
+            var weights = new float[Architecture.ParameterCount];
+            await table.ReadUnitAsync(row, weights);
+            return weights;
+        });
+    }
+
     public Task<float[]> PredictAsync(int slot, float[] input, TimeSpan? timeout) =>
         Batcher.PredictAsync(RowOf(slot), Preprocess(input), timeout);
 
@@ -248,11 +260,7 @@ internal sealed class ServedModel : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Batcher.RetireAsync();
-        await Batcher.WithTableAsync(table =>
-        {
-            table.Dispose();
-            return Task.FromResult(true);
-        });
+        await Batcher.DisposeTableAsync();
     }
 
     private static double Sum(float[] values)

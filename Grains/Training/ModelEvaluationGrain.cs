@@ -8,7 +8,7 @@ namespace Galaxy.Grains.Training;
 /// <summary>Scores a registered version on a registered dataset on this silo's backend, and records the result on the version.</summary>
 [StatelessWorker]
 public sealed class ModelEvaluationGrain(IComputeBackend backend, ModelRegistry registry, DatasetStore datasets, TimeProvider clock)
-    : Grain, IModelEvaluationGrain
+    : ControlPlaneGrain, IModelEvaluationGrain
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -31,7 +31,7 @@ public sealed partial class TrainingJobGrain(
     IOptions<TrainingOptions> options,
     ILocalSiloDetails silo,
     TimeProvider clock,
-    ILogger<TrainingJobGrain> logger) : Grain, ITrainingJobGrain
+    ILogger<TrainingJobGrain> logger) : ControlPlaneGrain, ITrainingJobGrain
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(30);

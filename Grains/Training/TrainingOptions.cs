@@ -18,10 +18,6 @@ public sealed class TrainingOptions
     [Range(0, 3_600)]
     public int CheckpointIntervalSeconds { get; set; } = 10;
 
-    /// <summary>Seconds between a silo's checks that every queued or running job is active somewhere (resuming the orphans).</summary>
-    [Range(1, 3_600)]
-    public int ResumeCheckSeconds { get; set; } = 5;
-
     /// <summary>What a device-hour costs, for a job's <c>cost_usd</c>.</summary>
     [Range(0.0, 1_000.0)]
     public double DeviceHourPriceUsd { get; set; } = 2.0;

@@ -1,3 +1,4 @@
+using Galaxy.Gateway.Deployments;
 using Galaxy.Grains.Labscapes;
 using Galaxy.Kernels;
 using Galaxy.Registry;
@@ -173,6 +174,18 @@ public sealed class ServingTests : IAsyncLifetime
             var state = await Client.GetGrain<IAiUnitGrain>(units[i]).GetState();
             Assert.Equal((acknowledged[i], acknowledged[i]), (state.Learns, state.Revision));
         }
+    }
+
+    [Fact]
+    public void Clients_cannot_reach_what_only_grains_may_call()
+    {
+        var public_ = typeof(ILabscapeGrain).GetMethods().Select(method => method.Name).ToHashSet();
+        var internal_ = typeof(ILabscapeEngineGrain).GetMethods().Select(method => method.Name);
+        var gatewayReferences = typeof(Galaxy.Gateway.Problems).Assembly.GetReferencedAssemblies().Select(assembly => assembly.Name);
+
+        Assert.Empty(public_.Intersect(internal_));
+        Assert.DoesNotContain(typeof(ILabscapeEngineGrain).Assembly.GetName().Name, gatewayReferences);
+        Assert.Equal(typeof(LabscapeGrain).Assembly, typeof(ILabscapeEngineGrain).Assembly);
     }
 
     private static long[] UnitsOfLabscape() =>

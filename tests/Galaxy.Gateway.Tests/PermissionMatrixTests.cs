@@ -127,6 +127,19 @@ public sealed class PermissionMatrixTests(GatewayFixture fixture)
         "GET /v1/training/jobs/{id}" => await client.GetAsync($"/v1/training/jobs/{await TrainingRequests.JobAsync(fixture.Http, "matrix")}"),
         "GET /v1/training/jobs/{id}/events" => await client.GetAsync($"/v1/training/jobs/{await TrainingRequests.JobAsync(fixture.Http, "matrix")}/events"),
         "POST /v1/training/jobs/{id}/cancel" => await client.PostAsync($"/v1/training/jobs/{await TrainingRequests.JobAsync(fixture.Http, "matrix")}/cancel", null),
+        "POST /v1/models/{id}/deployments" => await client.PostAsJsonAsync(
+            $"/v1/models/{await ModelAsync()}/deployments", new { labscapes = new[] { DeploymentRequests.Labscape } }),
+        "GET /v1/models/{id}/deployments" => await client.GetAsync($"/v1/models/{await ModelAsync()}/deployments"),
+        "GET /v1/deployments" => await client.GetAsync("/v1/deployments"),
+        "GET /v1/deployments/{id}" => await client.GetAsync($"/v1/deployments/{await AwaitingDeploymentAsync()}"),
+        "POST /v1/deployments/{id}/rollback" => await client.PostAsJsonAsync($"/v1/deployments/{await AwaitingDeploymentAsync()}/rollback", new { reason = "matrix" }),
+        "GET /v1/guardian/approvals" => await client.GetAsync("/v1/guardian/approvals"),
+        "POST /v1/guardian/approvals" => await client.PostAsJsonAsync("/v1/guardian/approvals", new { model = await ModelAsync(), reason = "matrix" }),
+        "POST /v1/guardian/approvals/{id}/decision" => await client.PostAsJsonAsync(
+            $"/v1/guardian/approvals/{await PendingApprovalAsync()}/decision", new { approve = true, comment = "matrix" }),
+        "POST /v1/models/{id}/inference" => await client.PostAsJsonAsync(
+            $"/v1/models/{await DeploymentRequests.ServedModelAsync(fixture.Http)}/inference", new { features = Input }),
+        "POST /v1/models/{id}/feedback" => await FeedbackAsync(client),
         "GET /dashboard/galaxy" => await client.GetAsync("/dashboard/galaxy"),
         "GET /dashboard/galaxy/labscapes" => await client.GetAsync("/dashboard/galaxy/labscapes"),
         "GET /dashboard/galaxy/units/{id}" => await client.GetAsync("/dashboard/galaxy/units/7"),
@@ -135,6 +148,36 @@ public sealed class PermissionMatrixTests(GatewayFixture fixture)
 
     /// <summary>A fresh model with one PENDING version, made as LEAD_AI, so that every cell's call can succeed.</summary>
     private Task<string> ModelAsync() => RegistryRequests.ModelWithVersionAsync(fixture.Http, "matrix");
+
+    /// <summary>A deployment waiting for the CEO (its version's accuracy is unknown to Guardian), which serves nothing.</summary>
+    private async Task<string> AwaitingDeploymentAsync()
+    {
+        var response = await fixture.Http.PostAsJsonAsync(
+            $"/v1/models/{await ModelAsync()}/deployments", new { labscapes = new[] { DeploymentRequests.Labscape } });
+        response.EnsureSuccessStatusCode();
+        return (await response.JsonAsync()).GetProperty("id").GetString()!;
+    }
+
+    private async Task<string> PendingApprovalAsync()
+    {
+        var response = await fixture.Http.PostAsJsonAsync("/v1/guardian/approvals", new { model = await ModelAsync(), reason = "matrix" });
+        response.EnsureSuccessStatusCode();
+        return (await response.JsonAsync()).GetProperty("id").GetString()!;
+    }
+
+    /// <summary>Feedback, by the principal under test, on an inference that principal was answered.</summary>
+    private async Task<HttpResponseMessage> FeedbackAsync(HttpClient client)
+    {
+        var model = await DeploymentRequests.ServedModelAsync(fixture.Http);
+        var answer = await client.PostAsJsonAsync($"/v1/models/{model}/inference", new { features = Input });
+        if (!answer.IsSuccessStatusCode)
+        {
+            return answer;
+        }
+
+        var requestId = (await answer.JsonAsync()).GetProperty("requestId").GetString();
+        return await client.PostAsJsonAsync($"/v1/models/{model}/feedback", new { requestId, label = "c1" });
+    }
 
     private async Task<object> TinyJobAsync()
     {

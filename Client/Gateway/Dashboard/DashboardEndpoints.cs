@@ -38,14 +38,14 @@ internal static class DashboardEndpoints
         return TypedResults.Ok(loads);
     }
 
-    private static async Task<Results<Ok<UnitState>, ProblemHttpResult>> Unit(string id, IClusterClient cluster, TopologyCache topology)
+    private static async Task<Results<Ok<Endpoints.UnitResponse>, ProblemHttpResult>> Unit(string id, IClusterClient cluster, TopologyCache topology)
     {
         if (Endpoints.RequestChecks.UnitId(id, await topology.GetAsync(), out var unitId) is { } problem)
         {
             return problem;
         }
 
-        return TypedResults.Ok(await cluster.GetUnit(unitId).GetState());
+        return TypedResults.Ok(Endpoints.UnitResponse.From(await cluster.GetUnit(unitId).Describe()));
     }
 
     /// <summary>The dashboard session carries the token's subject and role, and no longer than the token would.</summary>

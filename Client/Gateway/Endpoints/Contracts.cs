@@ -23,3 +23,22 @@ public sealed record LabscapeResponse(LabscapeState State, LabscapeMetrics Metri
 public sealed record LabscapeSummary(int LabscapeId, long FirstUnitId, int UnitCount);
 
 public sealed record LabscapeList(GalaxyTopology Topology, LabscapeSummary[] Labscapes);
+
+/// <summary>
+/// A unit as it serves now: <c>ModelVersion</c> is the version it computes with (<c>initial</c>, or its labscape's stable
+/// or canary one), <c>Architecture</c> that version's shape, <c>Parameters</c> the weights it computes with there (its own
+/// when <c>OwnWeights</c>, else the version's shared ones or its seeded initial ones). <c>OwnVersion</c> and
+/// <c>DormantVersion</c> name the versions it has learned weights of its own on; its ETag is its revision.
+/// </summary>
+public sealed record UnitResponse(
+    long UnitId, int LabscapeId, string ModelVersion, ModelShape Architecture, bool OwnWeights, string? OwnVersion, string? DormantVersion,
+    float[] Parameters, long Revision, long Predictions, long Learns, long RejectedSteps, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static UnitResponse From(UnitView view)
+    {
+        var state = view.State;
+        return new UnitResponse(
+            state.UnitId, state.LabscapeId, view.Serving, view.Shape, view.OwnWeights, state.Own?.Version, state.Dormant?.Version, view.Parameters,
+            state.Revision, state.Predictions, state.Learns, state.RejectedSteps, state.CreatedAt, state.UpdatedAt);
+    }
+}

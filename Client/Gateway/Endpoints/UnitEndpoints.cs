@@ -10,17 +10,17 @@ internal static class UnitEndpoints
     {
         var units = routes.MapGroup("/v1/units").WithTags("Units");
         units.MapGet("/{id}", GetUnit).RequireAuthorization(Permissions.Read)
-            .WithName("GetUnit").WithSummary("A unit's persisted state; its ETag is the parameter revision.");
+            .WithName("GetUnit").WithSummary("A unit as it serves: its version, its weights, its counters; its ETag is its revision.");
         units.MapPost("/{id}/predict", Predict).RequireAuthorization(Permissions.Predict).RequireRateLimiting(RateLimitGroups.Inference)
             .WithName("PredictUnit").WithSummary("The unit's outputs for one input.");
         units.MapPost("/{id}/learn", Learn).RequireAuthorization(Permissions.Learn).RequireRateLimiting(RateLimitGroups.Inference).Audited("unit.learn")
             .WithName("LearnUnit").WithSummary("One durable SGD step toward a target; with If-Match, only from that revision.");
         units.MapPost("/{id}/reset", Reset).RequireAuthorization(Permissions.Reset).Audited("unit.reset")
-            .WithName("ResetUnit").WithSummary("Back to the unit's seeded weights.");
+            .WithName("ResetUnit").WithSummary("Drops the unit's own weights: it serves its labscape's version (or its seeded initial model) again.");
         return units;
     }
 
-    private static async Task<Results<Ok<UnitState>, ProblemHttpResult>> GetUnit(
+    private static async Task<Results<Ok<UnitResponse>, ProblemHttpResult>> GetUnit(
         string id, HttpResponse response, IClusterClient cluster, TopologyCache topology)
     {
         if (RequestChecks.UnitId(id, await topology.GetAsync(), out var unitId) is { } problem)
@@ -28,9 +28,9 @@ internal static class UnitEndpoints
             return problem;
         }
 
-        var unit = await cluster.GetUnit(unitId).GetState();
-        response.Headers.ETag = UnitETag.For(unit.Revision);
-        return TypedResults.Ok(unit);
+        var unit = await cluster.GetUnit(unitId).Describe();
+        response.Headers.ETag = UnitETag.For(unit.State.Revision);
+        return TypedResults.Ok(UnitResponse.From(unit));
     }
 
     private static async Task<Results<Ok<PredictResponse>, ProblemHttpResult>> Predict(
@@ -71,7 +71,7 @@ internal static class UnitEndpoints
             : Problems.StepRejected(unitId);
     }
 
-    private static async Task<Results<Ok<UnitState>, ProblemHttpResult>> Reset(
+    private static async Task<Results<Ok<UnitResponse>, ProblemHttpResult>> Reset(
         string id, IClusterClient cluster, TopologyCache topology)
     {
         if (RequestChecks.UnitId(id, await topology.GetAsync(), out var unitId) is { } problem)
@@ -79,6 +79,8 @@ internal static class UnitEndpoints
             return problem;
         }
 
-        return TypedResults.Ok(await cluster.GetUnit(unitId).Reset());
+        var unit = cluster.GetUnit(unitId);
+        await unit.Reset();
+        return TypedResults.Ok(UnitResponse.From(await unit.Describe()));
     }
 }

@@ -25,6 +25,12 @@ public static class Permissions
     public const string DeleteDatasets = "delete-datasets";
     public const string ReadTraining = "read-training";
     public const string Train = "train";
+    public const string ReadDeployments = "read-deployments";
+    public const string Deploy = "deploy";
+    public const string Rollback = "rollback";
+    public const string ReadApprovals = "read-approvals";
+    public const string RequestApproval = "request-approval";
+    public const string DecideApprovals = "decide-approvals";
 
     public static readonly IReadOnlyDictionary<string, string[]> Matrix = new Dictionary<string, string[]>
     {
@@ -45,6 +51,12 @@ public static class Permissions
         [DeleteDatasets] = [Roles.Ceo, Roles.Cto, Roles.LeadAi],
         [ReadTraining] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer, Roles.Operator],
         [Train] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer],
+        [ReadDeployments] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer, Roles.Operator],
+        [Deploy] = [Roles.Ceo, Roles.Cto, Roles.LeadAi],
+        [Rollback] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.Operator],
+        [ReadApprovals] = [Roles.Ceo, Roles.Cto, Roles.LeadAi],
+        [RequestApproval] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer],
+        [DecideApprovals] = [Roles.Ceo],
     };
 
     public static AuthorizationBuilder AddGuardianPolicies(this AuthorizationBuilder authorization)

@@ -80,7 +80,7 @@ public sealed record TrainingJobPage(TrainingJobSummary[] Items, int Offset, int
 public sealed record EvaluateBody(string? Dataset);
 
 /// <summary>A version's accuracy on a dataset, each class's precision and recall, and the confusion matrix (<c>[actual][predicted]</c>).</summary>
-public sealed record EvaluationResponse(
+public sealed record VersionEvaluationResponse(
     NamedReference Model, int Version, NamedReference Dataset, int Rows, double Accuracy, ClassMetricsResponse[] PerClass,
     int[][] Confusion, DateTimeOffset EvaluatedAt);
 

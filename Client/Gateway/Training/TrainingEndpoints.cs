@@ -162,7 +162,7 @@ internal static class TrainingEndpoints
         }
     }
 
-    private static async Task<Results<Ok<EvaluationResponse>, ProblemHttpResult>> Evaluate(
+    private static async Task<Results<Ok<VersionEvaluationResponse>, ProblemHttpResult>> Evaluate(
         string id, string v, EvaluateBody body, HttpContext context, ModelRegistry registry, DatasetStore datasets,
         IClusterClient cluster, CancellationToken cancellationToken)
     {
@@ -191,7 +191,7 @@ internal static class TrainingEndpoints
 
         var evaluation = await cluster.GetGrain<IModelEvaluationGrain>(0)
             .Evaluate(model.Id, found.Version, dataset.Id, GuardianClaims.SubjectOf(context.User));
-        return TypedResults.Ok(new EvaluationResponse(
+        return TypedResults.Ok(new VersionEvaluationResponse(
             new NamedReference(model.Id, model.Name),
             found.Version,
             new NamedReference(dataset.Id, dataset.Name),

@@ -54,9 +54,11 @@ public sealed class TrainingData(string connectionString) : IAsyncDisposable
 
     /// <summary>
     /// A version of <paramref name="model"/> with <paramref name="weights"/> (Xavier from <paramref name="seed"/> when
-    /// not given), raw inputs (no standardisation) and classes c0, c1, … — registered as weights trained elsewhere are.
+    /// not given), raw inputs (no standardisation), classes c0, c1, … and, when given, a validation accuracy — registered
+    /// as weights trained elsewhere are.
     /// </summary>
-    public async Task<ModelVersion> RegisterVersionAsync(ModelInfo model, int inputs, int hidden, int outputs, int seed, float[]? weights = null)
+    public async Task<ModelVersion> RegisterVersionAsync(
+        ModelInfo model, int inputs, int hidden, int outputs, int seed, float[]? weights = null, double? validationAccuracy = null)
     {
         var architecture = new Kernels.MlpArchitecture(inputs, hidden, outputs);
         if (weights is null)
@@ -69,7 +71,8 @@ public sealed class TrainingData(string connectionString) : IAsyncDisposable
             model.Id,
             new NewModelVersion(
                 inputs, hidden, outputs, "CrossEntropy", weights, Preprocessing.Identity(inputs),
-                Enumerable.Range(0, outputs).Select(k => $"c{k}").ToArray(), [], new Dictionary<string, double>(),
+                Enumerable.Range(0, outputs).Select(k => $"c{k}").ToArray(), [],
+                validationAccuracy is { } accuracy ? new Dictionary<string, double> { ["validation_accuracy"] = accuracy } : [],
                 new VersionLineage(null, null, null, null, "registered")),
             "tester",
             CancellationToken.None);

@@ -1,6 +1,6 @@
 using Galaxy.Registry;
 
-namespace Galaxy.Grains.Labscapes;
+namespace Galaxy.Gateway.Deployments;
 
 public static class ServedVersions
 {

@@ -1,0 +1,68 @@
+namespace Galaxy.Grains;
+
+/// <summary>
+/// One guarded deployment, keyed by its id: Guardian's check (auto-approval, or a CEO decision), then the canary plan
+/// step by step over the target labscapes, an analysis each interval, and promotion or automatic rollback. Persisted
+/// after every transition, each also a row of the audit chain; resumes on another silo when its silo dies.
+/// </summary>
+[Alias("galaxy.IDeploymentGrain")]
+public interface IDeploymentGrain : IGrainWithGuidKey
+{
+    /// <summary>Starts the deployment once; starting an existing one returns its state unchanged.</summary>
+    /// <exception cref="InvalidDeploymentException">The plan is invalid, or another deployment holds a target labscape.</exception>
+    [Alias("Start")]
+    Task<DeploymentState> Start(DeploymentRequest request);
+
+    /// <summary>The deployment's state (also the Orleans dashboard's grain-state view).</summary>
+    [Alias("GetState"), AlwaysInterleave]
+    Task<DeploymentState> GetState();
+
+    /// <summary>
+    /// Reads the CEO's recorded decision on the approval it waits for, and goes on or stops accordingly; harmless to
+    /// repeat, and a no-op while the approval is still pending.
+    /// </summary>
+    [Alias("Decide")]
+    Task<DeploymentState> Decide(Guid approvalId);
+
+    /// <summary>Rolls a deployment in progress back at once, by hand.</summary>
+    [Alias("Rollback")]
+    Task<DeploymentState> Rollback(string actor, string reason);
+}
+
+/// <summary>A deployment that cannot start: a plan out of range, or a target labscape another deployment holds.</summary>
+[GenerateSerializer, Alias("galaxy.invalid-deployment")]
+public sealed class InvalidDeploymentException : Exception
+{
+    public InvalidDeploymentException()
+    {
+    }
+
+    public InvalidDeploymentException(string message)
+        : base(message)
+    {
+    }
+
+    public InvalidDeploymentException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>No deployment was started under the id asked for.</summary>
+[GenerateSerializer, Alias("galaxy.deployment-not-found")]
+public sealed class DeploymentNotFoundException : Exception
+{
+    public DeploymentNotFoundException()
+    {
+    }
+
+    public DeploymentNotFoundException(string message)
+        : base(message)
+    {
+    }
+
+    public DeploymentNotFoundException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
