@@ -36,8 +36,6 @@ public sealed class TrainingData(string connectionString) : IAsyncDisposable
     }
 
     /// <summary>The repository's example digits, as a stream.</summary>
-    public static Stream DigitsCsv() => File.OpenRead(Path.Combine(Processes.RepositoryBuild.Root, "datasets", "optdigits-train.csv"));
-
     public async Task<DatasetInfo> RegisterDatasetAsync(string name, string csv, string labelColumn = "label") =>
         await RegisterDatasetAsync(name, new MemoryStream(Encoding.UTF8.GetBytes(csv)), labelColumn);
 

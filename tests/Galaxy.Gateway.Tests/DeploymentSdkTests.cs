@@ -1,0 +1,54 @@
+using Galaxy.Client;
+
+namespace Galaxy.Gateway.Tests;
+
+/// <summary>The SDK's deployment, approval and inference methods against the real gateway.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class DeploymentSdkTests(GatewayFixture fixture)
+{
+    [Fact]
+    public async Task A_version_is_deployed_asked_and_taught_through_the_SDK()
+    {
+        var lead = new GalaxyClient(await fixture.ClientForAsync(TestAccounts.LeadAi));
+        var ceo = new GalaxyClient(await fixture.ClientForAsync(TestAccounts.Ceo));
+        var model = await DeploymentRequests.ModelAsync(fixture.Http, "sdk-deploy", validationAccuracy: 0.99);
+        await lead.UpdateModelAsync(model, tags: new Dictionary<string, string> { ["learn-from-feedback"] = "true" });
+
+        var started = await lead.DeployAsync(model, labscapes: [DeploymentRequests.Labscape], canary: new CanaryPlan(Steps: [100]), reason: "sdk");
+        var deployment = await WaitAsync(lead, started.Id);
+        var inference = await lead.InferAsync(model, new float[16]);
+        var feedback = await lead.SendFeedbackAsync(model, inference.RequestId, "c2");
+        var listed = await lead.ListDeploymentsAsync(model: model);
+        var asked = await lead.RequestApprovalAsync(model, "latest", "a second look");
+        var pending = await lead.ListApprovalsAsync(status: "PENDING");
+        var decided = await ceo.DecideApprovalAsync(asked.Id, approve: true, comment: "fine");
+        var noRollback = await lead.RollbackAsync(deployment.Id, "nothing in progress");
+
+        Assert.Equal(("SUCCEEDED", "guardian"), (deployment.Status, deployment.ApprovedBy));
+        Assert.True(deployment.Check!.Passed);
+        Assert.Equal((1, 4), (inference.Version, inference.Probabilities!.Length));
+        Assert.Equal(DeploymentRequests.Labscape, inference.UnitId / 8);
+        Assert.Equal((inference.Label == "c2", true), (feedback.Correct, feedback.Learned));
+        Assert.Equal(started.Id, Assert.Single(listed.Items).Id);
+        Assert.Contains(pending.Items, approval => approval.Id == asked.Id);
+        Assert.Equal(("APPROVED", TestAccounts.Ceo), (decided.Status, decided.DecidedBy));
+        Assert.Equal("SUCCEEDED", noRollback.Status);
+        await Assert.ThrowsAsync<GalaxyForbiddenException>(() => lead.DecideApprovalAsync(asked.Id, approve: false));
+    }
+
+    private static async Task<Deployment> WaitAsync(GalaxyClient client, Guid id)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var deployment = await client.GetDeploymentAsync(id);
+            if (deployment.IsFinished)
+            {
+                return deployment;
+            }
+
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), $"deployment {id} still {deployment.Status}");
+            await Task.Delay(100);
+        }
+    }
+}
