@@ -37,6 +37,7 @@ internal sealed class GatewayExceptionHandler(IProblemDetailsService problems, I
             InvalidTrainingRequestException invalid => Problems.InvalidTrainingRequest(invalid.Message),
             InvalidDeploymentException invalid => Problems.InvalidDeployment(invalid.Message),
             DeploymentNotFoundException missing => Problems.DeploymentNotFound(missing.Message),
+            DeploymentNotRollbackableException ended => Problems.Conflict("not-rollbackable", "Nothing to roll back", ended.Message),
             TrainingJobNotFoundException missing => Problems.TrainingJobNotFound(missing.Message),
             InvalidEvaluationException invalid => Problems.Create(
                 StatusCodes.Status400BadRequest, "invalid-evaluation", "The dataset does not fit the version", invalid.Message),

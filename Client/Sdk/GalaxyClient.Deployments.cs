@@ -28,6 +28,10 @@ public sealed partial class GalaxyClient
             null,
             cancellationToken);
 
+    /// <summary>
+    /// Rolls a deployment back now: one in progress, or one that succeeded while no later deployment changed its
+    /// labscapes (else <see cref="GalaxyInvalidRequestException"/>, 409 <c>not-rollbackable</c>); one awaiting approval is withdrawn.
+    /// </summary>
     public Task<Deployment> RollbackAsync(Guid deploymentId, string reason, CancellationToken cancellationToken = default) =>
         SendAsync<Deployment>(HttpMethod.Post, $"/v1/deployments/{deploymentId}/rollback", new { reason }, cancellationToken, safeToRepeat: false);
 

@@ -24,7 +24,11 @@ public interface IDeploymentGrain : IGrainWithGuidKey
     [Alias("Decide")]
     Task<DeploymentState> Decide(Guid approvalId);
 
-    /// <summary>Rolls a deployment in progress back at once, by hand.</summary>
+    /// <summary>
+    /// Rolls a deployment back at once, by hand: one in progress, or one that succeeded while its labscapes still serve
+    /// what it left them; one awaiting approval is withdrawn.
+    /// </summary>
+    /// <exception cref="DeploymentNotRollbackableException">It ended otherwise, or a later deployment changed what its labscapes serve.</exception>
     [Alias("Rollback")]
     Task<DeploymentState> Rollback(string actor, string reason);
 }
@@ -62,6 +66,25 @@ public sealed class DeploymentNotFoundException : Exception
     }
 
     public DeploymentNotFoundException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>A deployment that cannot be rolled back: it ended without serving, or later deployments moved its labscapes on.</summary>
+[GenerateSerializer, Alias("galaxy.deployment-not-rollbackable")]
+public sealed class DeploymentNotRollbackableException : Exception
+{
+    public DeploymentNotRollbackableException()
+    {
+    }
+
+    public DeploymentNotRollbackableException(string message)
+        : base(message)
+    {
+    }
+
+    public DeploymentNotRollbackableException(string message, Exception innerException)
         : base(message, innerException)
     {
     }

@@ -153,15 +153,44 @@ public sealed partial class DeploymentGrain(
 
     public async Task<DeploymentState> Rollback(string actor, string reason)
     {
-        if ((await GetState()).Status != DeploymentStatus.Progressing)
+        var current = await GetState();
+        switch (current.Status)
         {
-            return state.State;
+            case DeploymentStatus.Progressing:
+                await _stop.CancelAsync();
+                await _run;
+                break;
+            case DeploymentStatus.Succeeded:
+                await EnsureStillServedAsync();
+                break;
+            case DeploymentStatus.AwaitingApproval:
+                // Withdrawn before it served anything.
+                break;
+            default:
+                throw new DeploymentNotRollbackableException(
+                    $"Deployment {DeploymentId} is {current.Status.ToWireName()}: its labscapes serve what they served before it.");
         }
 
-        await _stop.CancelAsync();
-        await _run;
         await RollBackAsync(actor, $"rolled back by hand: {reason}");
         return state.State;
+    }
+
+    /// <summary>A finished deployment rolls back only while its labscapes serve what it left them, and none is rolling out another.</summary>
+    private async Task EnsureStillServedAsync()
+    {
+        var servings = await Task.WhenAll(Request.Labscapes.Select(async labscape => (Labscape: labscape, (await GrainFactory.GetLabscape(labscape).GetState()).Serving)));
+        var moved = servings.Where(s => s.Serving.Deployment != DeploymentId.ToString()).Select(s => s.Labscape).ToArray();
+        if (moved.Length > 0)
+        {
+            throw new DeploymentNotRollbackableException(
+                $"A later deployment changed what {moved.Length} of its labscapes serve (labscape {moved[0]} first); roll that one back, or deploy the version wanted.");
+        }
+
+        var holding = await deployments.HoldingAsync(Request.Labscapes, DeploymentId, CancellationToken.None);
+        if (holding.Count > 0)
+        {
+            throw new DeploymentNotRollbackableException($"Deployment {holding[0]} is rolling out to some of its labscapes; wait for it or roll it back.");
+        }
     }
 
     /// <summary>The plan is valid, the targets exist, and no other unfinished deployment holds one of them.</summary>
@@ -327,12 +356,19 @@ public sealed partial class DeploymentGrain(
         }
     }
 
-    /// <summary>Every target serves again what it served before the deployment; the version is marked rolled back.</summary>
+    /// <summary>
+    /// Every target serves again what it served before the deployment, and the version is marked rolled back; a
+    /// deployment that had not yet recorded what its targets served has served nothing, and changes nothing.
+    /// </summary>
     private async Task RollBackAsync(string actor, string why, bool failed = false)
     {
-        await Task.WhenAll(Request.Labscapes.Select((labscape, i) =>
-            GrainFactory.GetGrain<ILabscapeEngineGrain>(labscape).Serve(state.State.Previous.Count > i ? state.State.Previous[i] : LabscapeServing.Initial)));
-        await MarkVersionAsync(VersionStatus.RolledBack, why);
+        if (state.State.Previous.Count == Request.Labscapes.Length)
+        {
+            await Task.WhenAll(Request.Labscapes.Select((labscape, i) =>
+                GrainFactory.GetGrain<ILabscapeEngineGrain>(labscape).Serve(state.State.Previous[i])));
+            await MarkVersionAsync(VersionStatus.RolledBack, why);
+        }
+
         await UpdateAsync(
             failed ? "deployment.failed" : "deployment.rolled-back", actor, why,
             deployment => deployment with

@@ -5,13 +5,13 @@ using Galaxy.Silo.Seeding;
 namespace Galaxy.Bench;
 
 /// <summary>
-/// <c>./galaxy bench galaxy [--labscapes N]</c>: the full galaxy in one silo. Seeds every unit, activates them all,
-/// measures memory per unit, checkpoints every unit's state, restarts the silo and loads them all again cold, and
-/// ticks the whole galaxy through the grains.
+/// <c>./galaxy bench galaxy [--labscapes N]</c>: the full galaxy in one silo. Seeds every unit, activates as many empty
+/// grains in a silo of their own (the floor), activates every unit, measures memory per unit, checkpoints every unit's
+/// state, restarts the silo and loads them all again cold, and ticks the whole galaxy through the grains.
 /// </summary>
 public sealed class GalaxyBenchmark : IBenchmark
 {
-    private const int UnitsPerLabscape = 4096;
+    public const int UnitsPerLabscape = 4096;
     private const int Concurrency = 2048;
 
     public string Name => "galaxy";
@@ -26,20 +26,16 @@ public sealed class GalaxyBenchmark : IBenchmark
         await using var database = await TestDatabase.CreateAsync();
 
         var seeding = Stopwatch.StartNew();
-        await using (var seeder = new GalaxySeeder(
-            database.ConnectionString, BenchSilo.ServiceId, topology, new BatchingOptions().ToSettings(), TimeProvider.System))
-        {
-            await Parallel.ForEachAsync(Enumerable.Range(0, labscapes), new ParallelOptions { MaxDegreeOfParallelism = 2 },
-                async (labscape, token) => await seeder.SeedLabscapeAsync(labscape, token));
-        }
-
+        await SeedAsync(database.ConnectionString, topology, cancellationToken);
         report.Record("galaxy.seed_s", seeding.Elapsed.TotalSeconds, "s", $"{units:N0} units written by COPY, past the grains");
 
-        var settings = new Dictionary<string, string?>
+        var settings = TopologySettings(topology);
+        await using (var silo = await BenchSilo.StartAsync(database.ConnectionString, "galaxy-empty", settings))
         {
-            ["Galaxy:Topology:Labscapes"] = labscapes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Galaxy:Topology:UnitsPerLabscape"] = UnitsPerLabscape.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
+            var empty = await ForEveryUnitAsync(units, id => silo.Grains.GetGrain<IEmptyGrain>(id).Ping(), cancellationToken);
+            report.Record("galaxy.activate_empty_s", empty.Seconds, "s", $"{units:N0} empty grains activated in a silo of their own, concurrency {Concurrency}: the floor");
+        }
+
         await using (var silo = await BenchSilo.StartAsync(database.ConnectionString, "galaxy-1", settings))
         {
             var baseline = Memory.Measure();
@@ -48,6 +44,8 @@ public sealed class GalaxyBenchmark : IBenchmark
             report.Record("galaxy.activate_s", activation.Seconds, "s", $"{units:N0} units activated with their state, concurrency {Concurrency}");
             report.Record("galaxy.activate_gc_pause_s", activation.GcPauseSeconds, "s", "of which the runtime was paused for garbage collection");
             report.Record("galaxy.activations_per_s", units / activation.Seconds, "1/s", "");
+            report.Record("galaxy.activate_vs_empty", activation.Seconds / report.Value("galaxy.activate_empty_s"), "ratio",
+                "units with their state over as many empty grains, in the same run");
             report.Record("galaxy.bytes_per_unit", (active.HeapBytes - baseline.HeapBytes) / (double)units, "B",
                 $"managed heap after a full GC, per unit; the unit's own weights are {topology.Architecture.ParameterCount * sizeof(float)} B");
             report.Record("galaxy.working_set_per_unit", (active.WorkingSetBytes - baseline.WorkingSetBytes) / (double)units, "B",
@@ -79,7 +77,22 @@ public sealed class GalaxyBenchmark : IBenchmark
         }
     }
 
-    private static async Task<Phase> ForEveryUnitAsync(long units, Func<long, Task> call, CancellationToken cancellationToken)
+    /// <summary>Every unit's and labscape's initial state, written by COPY as <c>./galaxy seed</c> does.</summary>
+    public static async Task SeedAsync(string connectionString, GalaxyTopology topology, CancellationToken cancellationToken)
+    {
+        await using var seeder = new GalaxySeeder(connectionString, BenchSilo.ServiceId, topology, new BatchingOptions().ToSettings(), TimeProvider.System);
+        await Parallel.ForEachAsync(Enumerable.Range(0, topology.Labscapes), new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken },
+            async (labscape, token) => await seeder.SeedLabscapeAsync(labscape, token));
+    }
+
+    public static Dictionary<string, string?> TopologySettings(GalaxyTopology topology) => new()
+    {
+        ["Galaxy:Topology:Labscapes"] = topology.Labscapes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Galaxy:Topology:UnitsPerLabscape"] = topology.UnitsPerLabscape.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>Calls <paramref name="call"/> for every unit, <see cref="Concurrency"/> at a time.</summary>
+    public static async Task<Phase> ForEveryUnitAsync(long units, Func<long, Task> call, CancellationToken cancellationToken)
     {
         var next = -1L;
         var started = Stopwatch.GetTimestamp();
@@ -100,7 +113,7 @@ public sealed class GalaxyBenchmark : IBenchmark
     }
 
     /// <summary>A pass over every unit: its wall time, and how much of it the runtime spent stopped for garbage collection.</summary>
-    private readonly record struct Phase(double Seconds, double GcPauseSeconds);
+    public readonly record struct Phase(double Seconds, double GcPauseSeconds);
 
     private readonly record struct Memory(long HeapBytes, long WorkingSetBytes)
     {

@@ -7,26 +7,32 @@ namespace Galaxy.Bench;
 
 /// <summary>
 /// The real gateway in a process of its own, in front of the benchmark's silo, and a loopback HTTP load generator in
-/// this process that predicts through it with an API key.
+/// this process that posts through it with an API key: unit predicts, or any list of JSON requests taken in turn.
 /// </summary>
 internal sealed class GatewayLoad : IAsyncDisposable
 {
     private readonly GatewayProcess _gateway;
     private readonly HttpClient _http;
-    private readonly byte[] _body;
-    private readonly string[] _paths;
+    private readonly IReadOnlyList<(string Path, byte[] Body)> _requests;
     private readonly CancellationToken _cancellationToken;
 
-    private GatewayLoad(GatewayProcess gateway, HttpClient http, long[] units, CancellationToken cancellationToken)
+    private GatewayLoad(GatewayProcess gateway, HttpClient http, IReadOnlyList<(string Path, byte[] Body)> requests, CancellationToken cancellationToken)
     {
         _gateway = gateway;
         _http = http;
-        _body = Encoding.UTF8.GetBytes("{\"input\":[" + string.Join(',', Enumerable.Range(0, 16).Select(i => (i / 16.0).ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]}");
-        _paths = units.Select(unit => $"/v1/units/{unit}/predict").ToArray();
+        _requests = requests;
         _cancellationToken = cancellationToken;
     }
 
-    public static async Task<GatewayLoad> StartAsync(string connectionString, string clusterId, long[] units, CancellationToken cancellationToken)
+    /// <summary>Unit predicts of 16 inputs, one unit after another.</summary>
+    public static Task<GatewayLoad> StartAsync(string connectionString, string clusterId, long[] units, CancellationToken cancellationToken)
+    {
+        var body = Encoding.UTF8.GetBytes("{\"input\":[" + string.Join(',', Enumerable.Range(0, 16).Select(i => (i / 16.0).ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]}");
+        return StartAsync(connectionString, clusterId, units.Select(unit => ($"/v1/units/{unit}/predict", body)).ToArray(), cancellationToken);
+    }
+
+    public static async Task<GatewayLoad> StartAsync(
+        string connectionString, string clusterId, IReadOnlyList<(string Path, byte[] Body)> requests, CancellationToken cancellationToken)
     {
         var key = await ApiKeyStore.CreateAsync(connectionString, "serve-benchmark", "bench", cancellationToken);
         var gateway = await GatewayProcess.StartAsync(new Dictionary<string, string>
@@ -42,15 +48,15 @@ internal sealed class GatewayLoad : IAsyncDisposable
             BaseAddress = gateway.Address,
         };
         http.DefaultRequestHeaders.Add("X-Api-Key", key.Key);
-        return new GatewayLoad(gateway, http, units, cancellationToken);
+        return new GatewayLoad(gateway, http, requests, cancellationToken);
     }
 
     /// <summary>CPU time the gateway process has used so far.</summary>
     public TimeSpan GatewayProcessorTime => _gateway.Process.ProcessorTime;
 
-    /// <summary>Predicts in a closed loop of 64 callers, so that the gateway's and the generator's paths are compiled and tiered up.</summary>
+    /// <summary>Posts its requests in a closed loop of 64 callers, so that the gateway's and the generator's paths are compiled and tiered up.</summary>
     public Task WarmUpAsync(TimeSpan duration) =>
-        ClosedLoop.RunAsync(64, duration, (w, i) => PredictAsync(w * 7_919L + i), _cancellationToken);
+        ClosedLoop.RunAsync(64, duration, (w, i) => SendNextAsync(w * 7_919L + i), _cancellationToken);
 
     /// <summary>
     /// The most the gateway sustains, once warmed up: closed loops of 16, 64 and 256 callers, each recorded as
@@ -61,8 +67,8 @@ internal sealed class GatewayLoad : IAsyncDisposable
         var best = 0.0;
         foreach (var concurrency in new[] { 16, 64, 256 })
         {
-            var figures = await ClosedLoop.RunAsync(concurrency, phase, (w, i) => PredictAsync(w * 7_919L + i), _cancellationToken);
-            report.Record($"{prefix}.c{concurrency}", figures.PerSecond, "1/s", $"HTTP predicts, closed loop; p99 {figures.P99Ms:F1} ms; {figures.Failures} failed");
+            var figures = await ClosedLoop.RunAsync(concurrency, phase, (w, i) => SendNextAsync(w * 7_919L + i), _cancellationToken);
+            report.Record($"{prefix}.c{concurrency}", figures.PerSecond, "1/s", $"HTTP requests, closed loop; p99 {figures.P99Ms:F1} ms; {figures.Failures} failed");
             best = Math.Max(best, figures.PerSecond);
         }
 
@@ -71,7 +77,7 @@ internal sealed class GatewayLoad : IAsyncDisposable
     }
 
     /// <summary>Predicts at a fixed rate (an open loop) after half as long at that rate to settle its path.</summary>
-    public Task<LoadFigures> AtRateAsync(double perSecond, TimeSpan duration) => AtRateAsync(perSecond, duration, PredictAsync);
+    public Task<LoadFigures> AtRateAsync(double perSecond, TimeSpan duration) => AtRateAsync(perSecond, duration, SendNextAsync);
 
     /// <summary>
     /// Liveness probes at a fixed rate, like <see cref="AtRateAsync(double, TimeSpan)"/>: the same connections,
@@ -92,12 +98,31 @@ internal sealed class GatewayLoad : IAsyncDisposable
         await _gateway.DisposeAsync();
     }
 
-    private async Task PredictAsync(long n)
+    /// <summary>Posts a JSON body and answers the response's, failing on any status but 2xx.</summary>
+    public async Task<byte[]> PostAsync(string path, byte[] body)
     {
-        using var content = new ByteArrayContent(_body);
+        using var response = await SendAsync(path, body);
+        return await response.Content.ReadAsByteArrayAsync(_cancellationToken);
+    }
+
+    private async Task SendNextAsync(long n)
+    {
+        var (path, body) = _requests[(int)(n % _requests.Count)];
+        using var response = await SendAsync(path, body);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(string path, byte[] body)
+    {
+        using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var response = await _http.PostAsync(_paths[n % _paths.Length], content, _cancellationToken);
-        response.EnsureSuccessStatusCode();
+        var response = await _http.PostAsync(path, content, _cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            response.Dispose();
+            throw new HttpRequestException($"{path}: {(int)response.StatusCode}", null, response.StatusCode);
+        }
+
+        return response;
     }
 
     private async Task LivenessAsync(long n)

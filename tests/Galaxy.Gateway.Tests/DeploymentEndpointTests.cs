@@ -120,6 +120,31 @@ public sealed class DeploymentEndpointTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task A_finished_deployment_rolls_back_by_hand_until_a_later_one_changes_its_labscapes()
+    {
+        var model = await DeploymentRequests.ModelAsync(fixture.Http, "by-hand", validationAccuracy: 0.99);
+        var first = await DeploymentRequests.DeployAsync(fixture.Http, model);
+        await DeploymentRequests.WaitAsync(fixture.Http, Id(first), status => status == "SUCCEEDED");
+        (await fixture.Http.PostAsJsonAsync($"/v1/models/{model}/versions", DeploymentRequests.Version(0.99, seed: 2))).EnsureSuccessStatusCode();
+        var second = await DeploymentRequests.DeployAsync(fixture.Http, model);
+        await DeploymentRequests.WaitAsync(fixture.Http, Id(second), status => status == "SUCCEEDED");
+
+        await AssertProblemAsync(Rollback(first), HttpStatusCode.Conflict, "not-rollbackable");
+        var rolledBack = await (await Rollback(second)).JsonAsync();
+        await AssertProblemAsync(Rollback(second), HttpStatusCode.Conflict, "not-rollbackable");
+
+        Assert.Equal("ROLLED_BACK", rolledBack.GetProperty("status").GetString());
+        Assert.Equal("deployment.rolled-back", rolledBack.GetProperty("history").EnumerateArray().Last().GetProperty("kind").GetString());
+        var version2 = await (await fixture.Http.GetAsync($"/v1/models/{model}/versions/2")).JsonAsync();
+        Assert.Equal("ROLLED_BACK", version2.GetProperty("status").GetString());
+        var answer = await (await fixture.Http.PostAsJsonAsync($"/v1/models/{model}/inference", new { features = new float[16] })).JsonAsync();
+        Assert.Equal(1, answer.GetProperty("version").GetInt32());
+
+        Task<HttpResponseMessage> Rollback(JsonElement deployment) =>
+            fixture.Http.PostAsJsonAsync($"/v1/deployments/{Id(deployment)}/rollback", new { reason = "tests" });
+    }
+
+    [Fact]
     public async Task Bad_deployment_and_inference_requests_are_problems()
     {
         var model = await DeploymentRequests.ModelAsync(fixture.Http, "bad-requests", validationAccuracy: 0.99);

@@ -64,18 +64,33 @@ internal static class DeploymentRequests
         }
     }
 
-    /// <summary>A model whose version serves every unit of labscape 3 (deployed on first use); returns its name.</summary>
+    /// <summary>
+    /// A model whose version serves every unit of labscape 3 (deployed on first use, and again when a later test's
+    /// deployment to labscape 3 replaced it); returns its name.
+    /// </summary>
     public static async Task<string> ServedModelAsync(HttpClient client)
     {
-        if ((await client.GetAsync($"/v1/models/{ServedModel}")).IsSuccessStatusCode)
+        if (!(await client.GetAsync($"/v1/models/{ServedModel}")).IsSuccessStatusCode)
+        {
+            (await client.PostAsJsonAsync("/v1/models", new { name = ServedModel })).EnsureSuccessStatusCode();
+            (await client.PostAsJsonAsync($"/v1/models/{ServedModel}/versions", Version(0.99))).EnsureSuccessStatusCode();
+        }
+        else if ((await client.PostAsJsonAsync($"/v1/models/{ServedModel}/inference", new { features = new float[16] })).IsSuccessStatusCode)
         {
             return ServedModel;
         }
 
-        (await client.PostAsJsonAsync("/v1/models", new { name = ServedModel })).EnsureSuccessStatusCode();
-        (await client.PostAsJsonAsync($"/v1/models/{ServedModel}/versions", Version(0.99))).EnsureSuccessStatusCode();
         var deployment = await DeployAsync(client, ServedModel);
         await WaitAsync(client, deployment.GetProperty("id").GetString()!, status => status == "SUCCEEDED");
+
+        // A gateway reads which units serve a model at most every 2 s (ModelRoutes.Freshness).
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!(await client.PostAsJsonAsync($"/v1/models/{ServedModel}/inference", new { features = new float[16] })).IsSuccessStatusCode)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), $"{ServedModel} is deployed but not yet served");
+            await Task.Delay(100);
+        }
+
         return ServedModel;
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Galaxy.Client;
 
 namespace Galaxy.Gateway.Tests;
@@ -22,7 +23,8 @@ public sealed class DeploymentSdkTests(GatewayFixture fixture)
         var asked = await lead.RequestApprovalAsync(model, "latest", "a second look");
         var pending = await lead.ListApprovalsAsync(status: "PENDING");
         var decided = await ceo.DecideApprovalAsync(asked.Id, approve: true, comment: "fine");
-        var noRollback = await lead.RollbackAsync(deployment.Id, "nothing in progress");
+        var rolledBack = await lead.RollbackAsync(deployment.Id, "by hand");
+        var again = await Assert.ThrowsAsync<GalaxyInvalidRequestException>(() => lead.RollbackAsync(deployment.Id, "twice"));
 
         Assert.Equal(("SUCCEEDED", "guardian"), (deployment.Status, deployment.ApprovedBy));
         Assert.True(deployment.Check!.Passed);
@@ -32,7 +34,8 @@ public sealed class DeploymentSdkTests(GatewayFixture fixture)
         Assert.Equal(started.Id, Assert.Single(listed.Items).Id);
         Assert.Contains(pending.Items, approval => approval.Id == asked.Id);
         Assert.Equal(("APPROVED", TestAccounts.Ceo), (decided.Status, decided.DecidedBy));
-        Assert.Equal("SUCCEEDED", noRollback.Status);
+        Assert.Equal("ROLLED_BACK", rolledBack.Status);
+        Assert.Equal((HttpStatusCode.Conflict, "not-rollbackable"), (again.Status, again.Code));
         await Assert.ThrowsAsync<GalaxyForbiddenException>(() => lead.DecideApprovalAsync(asked.Id, approve: false));
     }
 

@@ -29,7 +29,7 @@ internal static class DeploymentEndpoints
         deployments.MapGet("/{id}", Get).RequireAuthorization(Permissions.ReadDeployments)
             .WithName("GetDeployment").WithSummary("A deployment: its plan, step, Guardian's check, each analysis and its history.");
         deployments.MapPost("/{id}/rollback", Rollback).RequireAuthorization(Permissions.Rollback).Audited("deployment.rollback")
-            .WithName("RollbackDeployment").WithSummary("Rolls a deployment in progress back now: its labscapes serve what they served before.");
+            .WithName("RollbackDeployment").WithSummary("Rolls a deployment back now (in progress, or succeeded and not since superseded): its labscapes serve what they served before.");
         return routes;
     }
 
