@@ -6,5 +6,6 @@ var root = new RootCommand("Galaxy's operator tool.")
     SeedCommand.Create(),
     TrainCommand.Create(),
     EvaluateCommand.Create(),
+    AuditCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

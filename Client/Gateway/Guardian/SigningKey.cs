@@ -1,3 +1,4 @@
+using Galaxy.Persistence;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -34,7 +35,7 @@ public sealed class SigningKey
         }
 
         var bytes = RandomNumberGenerator.GetBytes(32);
-        PrivateFile.Write(path, Convert.ToBase64String(bytes));
+        PrivateFiles.Write(path, Convert.ToBase64String(bytes));
         return bytes;
     }
 
