@@ -7,5 +7,6 @@ var root = new RootCommand("Galaxy's operator tool.")
     TrainCommand.Create(),
     EvaluateCommand.Create(),
     AuditCommand.Create(),
+    SchemaCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

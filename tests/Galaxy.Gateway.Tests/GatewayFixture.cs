@@ -45,7 +45,7 @@ public class GatewayFixture : IAsyncLifetime
         await Galaxy.InitializeAsync();
         Gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
-            web.UseSetting("ConnectionStrings:Galaxy", Galaxy.Database.ConnectionString)
+            web.UseSetting("ConnectionStrings:Galaxy", Galaxy.Database.ConnectionStringAs(Persistence.DatabaseRoles.Gateway))
                 .UseSetting("Galaxy:Cluster:ClusterId", Galaxy.Cluster.Options.ClusterId)
                 .UseSetting("Galaxy:Cluster:ServiceId", Galaxy.Cluster.Options.ServiceId)
                 .UseSetting("Galaxy:RateLimits:Inference:PermitLimit", "1000000")

@@ -130,7 +130,7 @@ public sealed class LocalGalaxy : IAsyncDisposable
     private async Task LaunchAsync(LocalGalaxyOptions options, CancellationToken cancellationToken)
     {
         // Silos apply the schema themselves too; applied first, the membership table can be watched from the start.
-        await new SchemaMigrator().ApplyAsync(Database.ConnectionString, cancellationToken);
+        await new SchemaMigrator().ApplyAsync(TestRoles.As(Database.ConnectionString, DatabaseRoles.Owner), cancellationToken);
         if (options.Seed)
         {
             await using var seeder = new GalaxySeeder(Database.ConnectionString, ClusterId, Topology, new BatchingOptions().ToSettings(), TimeProvider.System);
@@ -141,7 +141,7 @@ public sealed class LocalGalaxy : IAsyncDisposable
 
         var common = new Dictionary<string, string>(options.Settings ?? new Dictionary<string, string>())
         {
-            ["ConnectionStrings:Galaxy"] = Database.ConnectionString,
+            ["ConnectionStrings:Galaxy"] = TestRoles.As(Database.ConnectionString, DatabaseRoles.Silo),
             ["Galaxy:Cluster:ClusterId"] = ClusterId,
             ["Galaxy:Cluster:ServiceId"] = ClusterId,
             ["Galaxy:Topology:Labscapes"] = options.Labscapes.ToString(CultureInfo.InvariantCulture),
@@ -163,6 +163,7 @@ public sealed class LocalGalaxy : IAsyncDisposable
 
         Gateway = await GatewayProcess.StartAsync(new Dictionary<string, string>(common)
         {
+            ["ConnectionStrings:Galaxy"] = TestRoles.As(Database.ConnectionString, DatabaseRoles.Gateway),
             ["Galaxy:Guardian:SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["Galaxy:Guardian:Accounts:0:Name"] = AccountName,
             ["Galaxy:Guardian:Accounts:0:Role"] = Roles.LeadAi,

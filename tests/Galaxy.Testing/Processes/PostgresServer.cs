@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Galaxy.Persistence;
 using Npgsql;
 
 namespace Galaxy.Testing.Processes;
@@ -55,7 +56,8 @@ public sealed class PostgresServer : IAsyncDisposable
             await using var connection = new NpgsqlConnection(
                 new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
             await connection.OpenAsync(cancellationToken);
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {Database}", connection);
+            await TestRoles.EnsureAsync(server.ConnectionString);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {Database} OWNER {DatabaseRoles.Owner}", connection);
             await create.ExecuteNonQueryAsync(cancellationToken);
             return server;
         }
