@@ -115,6 +115,22 @@ public static class Problems
         $"Too many {group} requests from this principal; retry after {Math.Ceiling(retryAfter.TotalSeconds)} s.");
 
     /// <summary>
+    /// Gives a problem the framework wrote its stable code: the one authentication recorded for a refused credential
+    /// (<see cref="Guardian.AuthenticationProblem"/>), else the status's.
+    /// </summary>
+    public static void AddCode(ProblemDetailsContext context)
+    {
+        if (context.ProblemDetails.Status == StatusCodes.Status401Unauthorized && Guardian.AuthenticationProblem.Of(context.HttpContext) is { } refused)
+        {
+            context.ProblemDetails.Extensions["code"] = refused.Code;
+            context.ProblemDetails.Detail = refused.Detail;
+            return;
+        }
+
+        context.ProblemDetails.Extensions.TryAdd("code", CodeForStatus(context.ProblemDetails.Status));
+    }
+
+    /// <summary>
     /// The stable code of a problem the framework wrote without one (authentication, authorization, routing), by status.
     /// </summary>
     public static string CodeForStatus(int? status) => status switch

@@ -22,8 +22,7 @@ builder.Services.AddSingleton<ModelRegistry>();
 builder.Services.AddSingleton<DatasetStore>();
 builder.Services.AddSingleton<TrainingJobStore>();
 builder.Services.AddOptions<DatasetOptions>().Bind(builder.Configuration.GetSection(DatasetOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-    context.ProblemDetails.Extensions.TryAdd("code", Problems.CodeForStatus(context.ProblemDetails.Status)));
+builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.AddCode);
 // Unreadable bodies raise BadHttpRequestException, so they reach the exception handler and get a problem code.
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.MaxDepth = BodyLimit.MaxJsonDepth);
