@@ -4,6 +4,7 @@ using Galaxy.Grains;
 using Galaxy.Grains.Placement;
 using Galaxy.Grains.Training;
 using Galaxy.Registry;
+using Galaxy.Registry.Protection;
 using Galaxy.Registry.Training;
 using Galaxy.Silo.Training;
 using Galaxy.Kernels;
@@ -145,7 +146,8 @@ public static class GalaxySiloBuilderExtensions
     }
 
     /// <summary>
-    /// The control plane's stores (registry, datasets, training jobs) and the silo's part in training: its slots, and the
+    /// The control plane's stores (registry, datasets, training jobs; sealed at rest under <c>Galaxy:DataProtection</c>)
+    /// and the silo's part in training: its slots, and the
     /// supervisor that resumes jobs whose silo was lost.
     /// </summary>
     public static ISiloBuilder UseGalaxyTraining(this ISiloBuilder silo, IConfiguration configuration)
@@ -154,6 +156,12 @@ public static class GalaxySiloBuilderExtensions
             .Bind(configuration.GetSection(TrainingOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        silo.Services.AddOptions<DataProtectionOptions>()
+            .Bind(configuration.GetSection(DataProtectionOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        silo.Services.AddSingleton(services => DataProtector.Create(
+            services.GetRequiredService<IOptions<DataProtectionOptions>>(), services.GetRequiredService<ILogger<DataProtector>>()));
         silo.Services.AddSingleton<ModelRegistry>();
         silo.Services.AddSingleton<DatasetStore>();
         silo.Services.AddSingleton<TrainingJobStore>();

@@ -8,5 +8,6 @@ var root = new RootCommand("Galaxy's operator tool.")
     EvaluateCommand.Create(),
     AuditCommand.Create(),
     SchemaCommand.Create(),
+    DataKeysCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

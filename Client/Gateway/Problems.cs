@@ -101,6 +101,17 @@ public static class Problems
             ["code"] = "illegal-transition", ["from"] = illegal.From.ToWire(), ["to"] = illegal.To.ToWire(),
         });
 
+    /// <summary>An upload with a column that looks like personal data, which the policy refuses: <c>column</c>, <c>kind</c>, <c>line</c>.</summary>
+    public static ProblemHttpResult PersonalData(Registry.PersonalData.PersonalDataException personal) => TypedResults.Problem(
+        detail: personal.Message + " Remove or mask the column, or ask for the policy to change (Galaxy:Datasets:PersonalData).",
+        statusCode: StatusCodes.Status422UnprocessableEntity,
+        title: "Personal data in the upload",
+        type: "https://galaxy.dev/problems/personal-data",
+        extensions: new Dictionary<string, object?>
+        {
+            ["code"] = "personal-data", ["column"] = personal.Column, ["kind"] = personal.Kind, ["line"] = personal.Line,
+        });
+
     public static ProblemHttpResult Conflict(string code, string title, string detail) =>
         Create(StatusCodes.Status409Conflict, code, title, detail);
 

@@ -7,8 +7,10 @@ using Galaxy.Gateway.Health;
 using Galaxy.Gateway.RateLimits;
 using Galaxy.Gateway.Training;
 using Galaxy.Registry;
+using Galaxy.Registry.Protection;
 using Galaxy.Registry.Training;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -18,6 +20,8 @@ builder.AddGuardian();
 builder.AddGalaxyRateLimits();
 builder.Services.AddSingleton<TopologyCache>();
 builder.AddGalaxyAudit();
+builder.Services.AddOptions<DataProtectionOptions>().Bind(builder.Configuration.GetSection(DataProtectionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton(services => DataProtector.Create(services.GetRequiredService<IOptions<DataProtectionOptions>>(), services.GetRequiredService<ILogger<DataProtector>>()));
 builder.Services.AddSingleton<ModelRegistry>();
 builder.Services.AddSingleton<DatasetStore>();
 builder.Services.AddSingleton<TrainingJobStore>();

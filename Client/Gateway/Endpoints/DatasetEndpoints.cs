@@ -22,7 +22,8 @@ internal static class DatasetEndpoints
             .WithBodyLimit(maxUploadBytes).Accepts<string>("text/csv")
             .WithName("UploadDataset").WithSummary(
                 "Uploads a CSV (text/csv; ?name=NAME&label=COLUMN): a header, numeric features, one label column. "
-                + "201 when new, 200 when the same content is stored already.");
+                + "201 when new, 200 when the same content is stored already; 422 personal-data when a column looks like personal data "
+                + "and the policy refuses it.");
         datasets.MapGet("/", ListDatasets).RequireAuthorization(Permissions.ReadDatasets)
             .WithName("ListDatasets").WithSummary("Datasets, newest first, in pages.");
         datasets.MapGet("/{id}", GetDataset).RequireAuthorization(Permissions.ReadDatasets)
@@ -53,7 +54,7 @@ internal static class DatasetEndpoints
             return Problems.UnsupportedMediaType("text/csv");
         }
 
-        var (table, bytes) = await CsvDataset.ReadAsync(request.Body, label, options.Value.MaxUploadBytes, cancellationToken);
+        var (table, bytes) = await CsvDataset.ReadAsync(request.Body, label, options.Value.MaxUploadBytes, cancellationToken, options.Value.Policy());
         var registration = await datasets.RegisterOrReuseAsync(name, table, bytes, GuardianClaims.SubjectOf(user), cancellationToken);
         return registration.IsNew
             ? TypedResults.Created($"/v1/datasets/{registration.Dataset.Id}", registration.Dataset)
