@@ -14,6 +14,7 @@ using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddGalaxyLogRedaction();
 builder.Services.AddHostedService<SchemaStartup>();
 builder.AddGalaxyClusterClient();
 builder.AddGuardian();

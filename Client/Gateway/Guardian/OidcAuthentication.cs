@@ -74,6 +74,8 @@ internal static class OidcAuthentication
 
     private static void Refuse(TokenValidatedContext context, string code, string detail)
     {
+        var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OidcAuthentication));
+        GuardianLog.OidcTokenRefused(logger, context.Principal?.FindFirst(GuardianClaims.Subject)?.Value ?? "(no subject)", code);
         AuthenticationProblem.Record(context.HttpContext, code, detail);
         context.Fail(detail);
     }
