@@ -35,7 +35,8 @@ public static class GalaxySiloBuilderExtensions
     /// <summary>
     /// Everything a Galaxy silo needs apart from its endpoints and cluster identity: ADO.NET clustering and grain
     /// storage on PostgreSQL (group commit by default, or the stock ADO.NET provider; state in the Orleans binary
-    /// format either way, in the same rows), the schema applied at start, the topology, the compute backend.
+    /// format either way, in the same rows), the schema applied at start, the topology, the compute backend, and mutual
+    /// TLS between silos and clients when <c>Galaxy:Tls</c> is set.
     /// </summary>
     public static ISiloBuilder UseGalaxy(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -119,6 +120,7 @@ public static class GalaxySiloBuilderExtensions
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Galaxy:Membership"));
 
         silo.UseGalaxyDashboard(configuration);
+        silo.UseGalaxyTls(configuration);
         return silo;
     }
 

@@ -15,6 +15,9 @@ using Microsoft.Extensions.Options;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddGalaxyLogRedaction();
+// HTTPS (Kestrel:Endpoints or Kestrel:Certificates:Default with an https URL) speaks TLS 1.2 or 1.3, 1.3 preferred.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+    https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13));
 builder.Services.AddHostedService<SchemaStartup>();
 builder.AddGalaxyClusterClient();
 builder.AddGuardian();
@@ -40,6 +43,7 @@ builder.Services.AddHealthChecks()
 var app = builder.Build();
 
 app.UseExceptionHandler();
+app.UseHsts();
 app.UseStatusCodePages();
 app.UseMiddleware<BodyLimit>();
 app.UseAuthentication();
