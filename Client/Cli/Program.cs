@@ -9,5 +9,6 @@ var root = new RootCommand("Galaxy's operator tool.")
     AuditCommand.Create(),
     SchemaCommand.Create(),
     DataKeysCommand.Create(),
+    TlsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -9,6 +9,7 @@ IBenchmark[] benchmarks =
     new GalaxyBenchmark(),
     new FailoverBenchmark(),
     new TrainingBenchmark(),
+    new GuardianBenchmark(),
 ];
 
 if (args.Length == 0 || benchmarks.All(b => b.Name != args[0]))
