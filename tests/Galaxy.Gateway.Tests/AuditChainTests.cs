@@ -226,6 +226,24 @@ public sealed class AuditChainTests : IAsyncLifetime
         Assert.Contains(await FindingsAsync(), finding => finding.Contains("invalid signature", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_webhook_witness_receives_every_checkpoint_and_one_it_refuses_is_not_kept()
+    {
+        var received = new List<AuditCheckpoint>();
+        var answer = System.Net.HttpStatusCode.OK;
+        using var http = new HttpClient(new WitnessEndpoint(body => received.Add(AuditCheckpoint.FromJson(body)), () => answer));
+        var writer = new AuditCheckpointWriter(
+            _source, _key, [new WebhookWitness(http, new Uri("https://witness.invalid/checkpoints"))], null, TimeProvider.System);
+
+        var first = await writer.CheckpointAsync(CancellationToken.None);
+        await AppendAsync(2, "unit.learn");
+        answer = System.Net.HttpStatusCode.ServiceUnavailable;
+        await Assert.ThrowsAsync<HttpRequestException>(() => writer.CheckpointAsync(CancellationToken.None));
+
+        Assert.Equal(first!.Signature, received[0].Signature);
+        Assert.Equal(1L, await _database.ScalarAsync<long>("SELECT count(*) FROM galaxy_audit_checkpoints"));
+    }
+
     private async Task<IReadOnlyList<string>> FindingsAsync() => (await VerifyAsync()).Findings;
 
     private AuditCheckpointWriter Writer()
@@ -289,5 +307,15 @@ public sealed class AuditChainTests : IAsyncLifetime
     {
         await using var command = _source.CreateCommand(sql);
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>A witness's HTTP endpoint: hands each body it receives to the test and answers with the status it is given.</summary>
+    private sealed class WitnessEndpoint(Action<string> receive, Func<System.Net.HttpStatusCode> answer) : HttpMessageHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            receive(await request.Content!.ReadAsStringAsync(cancellationToken));
+            return new HttpResponseMessage(answer());
+        }
     }
 }
