@@ -23,11 +23,20 @@ public sealed class SchemaMigrator(ILogger<SchemaMigrator>? logger = null)
     /// <summary>The scripts this build carries, in the order they apply.</summary>
     public static IReadOnlyList<SchemaScript> Scripts { get; } = LoadScripts();
 
-    /// <summary>Brings the database up to this build's schema; returns the scripts it applied (none when current).</summary>
+    /// <summary>
+    /// Brings the database up to this build's schema; returns the scripts it applied (none when current). A database
+    /// already current is only read, so processes that connect as roles without DDL rights (schema 0010) can call this
+    /// at start; a database behind needs the owner's connection (<see cref="DatabaseRoles.Owner"/>).
+    /// </summary>
     public async Task<IReadOnlyList<SchemaScript>> ApplyAsync(string connectionString, CancellationToken cancellationToken = default)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
+        if (await IsCurrentAsync(connection, cancellationToken))
+        {
+            return [];
+        }
+
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({AdvisoryLockKey})", cancellationToken);
@@ -72,8 +81,22 @@ public sealed class SchemaMigrator(ILogger<SchemaMigrator>? logger = null)
         return newlyApplied;
     }
 
+    private static async Task<bool> IsCurrentAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass('galaxy_schema_history') IS NOT NULL", connection))
+        {
+            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
+            {
+                return false;
+            }
+        }
+
+        var applied = await ReadHistoryAsync(connection, null, cancellationToken);
+        return Scripts.All(script => applied.ContainsKey(script.Version));
+    }
+
     private static async Task<Dictionary<int, string>> ReadHistoryAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
         var history = new Dictionary<int, string>();
         await using var command = new NpgsqlCommand("SELECT version, sha256 FROM galaxy_schema_history", connection, transaction);

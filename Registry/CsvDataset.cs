@@ -1,5 +1,6 @@
 using System.Globalization;
 using Galaxy.Kernels;
+using Galaxy.Registry.PersonalData;
 
 namespace Galaxy.Registry;
 
@@ -8,7 +9,9 @@ namespace Galaxy.Registry;
 /// row of distinct names that includes the label column and at most <see cref="MaxFeatures"/> others; then at least one
 /// row, each as wide as the header, every field but the label a finite float32 in the invariant culture, every label
 /// non-empty. Blank lines may only end the file. A refusal is a <see cref="CsvDatasetException"/> that names the line
-/// and column; a file over the byte limit a <see cref="DatasetTooLargeException"/>.
+/// and column; a file over the byte limit a <see cref="DatasetTooLargeException"/>. Columns that look like personal data
+/// (by their name or any value, <see cref="PersonalDataDetector"/>) are refused, masked or allowed by the
+/// <see cref="PersonalDataPolicy"/>; refusing is the default.
 /// </summary>
 public static class CsvDataset
 {
@@ -16,8 +19,9 @@ public static class CsvDataset
     public const int MaxFeatures = MlpArchitecture.MaxDimension;
 
     public static async Task<(DatasetTable Table, long Bytes)> ReadAsync(
-        Stream csv, string labelColumn, long maxBytes, CancellationToken cancellationToken)
+        Stream csv, string labelColumn, long maxBytes, CancellationToken cancellationToken, PersonalDataPolicy? personalData = null)
     {
+        personalData ??= PersonalDataPolicy.Refuse;
         ArgumentNullException.ThrowIfNull(csv);
         ArgumentException.ThrowIfNullOrEmpty(labelColumn);
         using var reader = new CsvRecordReader(csv, maxBytes) { MaxFields = MaxFeatures + 1 };
@@ -31,7 +35,7 @@ public static class CsvDataset
         reader.ColumnNames = columns;
         reader.MaxFields = columns.Length;
 
-        var rows = new Rows(columns.Length - 1);
+        var rows = new Rows(columns.Length - 1, new PersonalDataColumns(columns, personalData));
         int? blankLine = null;
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -54,9 +58,19 @@ public static class CsvDataset
             throw new CsvDatasetException(2, null, "no data rows: the file holds only its header");
         }
 
-        var featureNames = columns.Where((_, i) => i != labelIndex).ToArray();
+        var personal = rows.PersonalData;
+        var kept = Enumerable.Range(0, columns.Length).Where(i => i != labelIndex && !personal.IsDropped(i)).ToArray();
+        if (kept.Length == 0)
+        {
+            throw new CsvDatasetException(1, null, "no feature columns are left once the personal data is masked");
+        }
+
         var table = new DatasetTable(
-            Guid.Empty, "", reader.Sha256Hex(), labelColumn, featureNames, rows.Count, rows.Features.ToArray(), rows.Labels.ToArray());
+            Guid.Empty, "", reader.Sha256Hex(), labelColumn, kept.Select(i => columns[i]).ToArray(), rows.Count,
+            personal.KeepFeatures(rows.Features, labelIndex), personal.Labels(rows.Labels, labelIndex))
+        {
+            PersonalData = personal.Findings,
+        };
         return (table, reader.Bytes);
     }
 
@@ -115,8 +129,10 @@ public static class CsvDataset
     }
 
     /// <summary>The rows read so far: features row-major, labels as one string per distinct label.</summary>
-    private sealed class Rows(int features)
+    private sealed class Rows(int features, PersonalDataColumns personalData)
     {
+        public PersonalDataColumns PersonalData => personalData;
+
         private readonly Dictionary<string, string> _distinctLabels = new(StringComparer.Ordinal);
 
         public List<float> Features { get; } = new(features * 1_024);
@@ -145,6 +161,16 @@ public static class CsvDataset
                 if (field.Contains('\uFFFD'))
                 {
                     throw new CsvDatasetException(row.Line, row.ColumnOf(i), "not valid UTF-8 text");
+                }
+
+                if (personalData.Screen(field, row.Line, i))
+                {
+                    // A masked feature column is dropped at the end; its values are never parsed.
+                    if (i != labelIndex)
+                    {
+                        Features.Add(0);
+                        continue;
+                    }
                 }
 
                 if (i == labelIndex)

@@ -8,12 +8,23 @@ namespace Galaxy.Registry;
 public sealed record DatasetTable(
     Guid Id, string Name, string Sha256, string LabelColumn,
     string[] FeatureNames, int Rows, float[] Features,
-    string[] Labels);
+    string[] Labels)
+{
+    /// <summary>Columns of the upload that looked like personal data and were masked (<see cref="PersonalData.PersonalDataPolicy"/>).</summary>
+    public IReadOnlyList<PersonalData.PersonalDataFinding> PersonalData { get; init; } = [];
+}
 
 /// <summary>What the registry shows of a dataset: its schema and class counts, not its rows.</summary>
 public sealed record DatasetInfo(
     Guid Id, string Name, string Sha256, string LabelColumn, string[] FeatureNames,
-    int Rows, long Bytes, IReadOnlyDictionary<string, int> ClassCounts, string CreatedBy, DateTimeOffset CreatedAt);
+    int Rows, long Bytes, IReadOnlyDictionary<string, int> ClassCounts, string CreatedBy, DateTimeOffset CreatedAt)
+{
+    /// <summary>Columns of the upload that looked like personal data and were masked; dropped features are not in <see cref="FeatureNames"/>.</summary>
+    public IReadOnlyList<PersonalData.PersonalDataFinding> PersonalData { get; init; } = [];
+
+    /// <summary>Whether its features and labels are stored encrypted (<c>Galaxy:DataProtection</c>).</summary>
+    public bool Encrypted { get; init; }
+}
 
 /// <summary>An upload's dataset, and whether the upload added it (false: the same content was already stored).</summary>
 public sealed record DatasetRegistration(DatasetInfo Dataset, bool IsNew);

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Galaxy.Registry.Protection;
 using Npgsql;
 using static Galaxy.Registry.RegistrySql;
 
@@ -6,9 +8,10 @@ namespace Galaxy.Registry;
 /// <summary>
 /// Datasets in PostgreSQL (<c>galaxy_datasets</c>, schema 0007): stored once per content (SHA-256 of the uploaded
 /// bytes), listed and described without their rows, loaded whole for training and evaluation, deleted only while
-/// nothing refers to them. Registering and deleting append their audit rows in the same transaction.
+/// nothing refers to them. Registering and deleting append their audit rows in the same transaction. With a
+/// <see cref="DataProtector"/> that has a key, features and labels are stored sealed under a data key of their own.
 /// </summary>
-public sealed class DatasetStore(NpgsqlDataSource database, TimeProvider time)
+public sealed class DatasetStore(NpgsqlDataSource database, TimeProvider time, DataProtector? protector = null)
 {
     /// <summary>Stores a parsed upload under <paramref name="name"/> (the table's own id and name are ignored).</summary>
     /// <exception cref="DatasetConflictException">Another dataset has this name and other content.</exception>
@@ -64,16 +67,75 @@ public sealed class DatasetStore(NpgsqlDataSource database, TimeProvider time)
                 RegistryRows.Dataset, cancellationToken, idOrName);
     }
 
-    /// <summary>Every row of a dataset; null when there is none.</summary>
+    /// <summary>Every row of a dataset, opened if it is sealed; null when there is none.</summary>
+    /// <exception cref="System.Security.Cryptography.CryptographicException">It is sealed and cannot be opened with the configured keys.</exception>
     public async Task<DatasetTable?> LoadAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await ReadFirstAsync(
-            connection, null, "SELECT id, name, sha256, label_column, feature_names, rows, features, labels FROM galaxy_datasets WHERE id = $1",
-            row => new DatasetTable(
+        var stored = await ReadFirstAsync(
+            connection, null,
+            "SELECT id, name, sha256, label_column, feature_names, rows, features, labels, data_key_id, labels_sealed FROM galaxy_datasets WHERE id = $1",
+            row => (Table: new DatasetTable(
                 row.GetGuid(0), row.GetString(1), row.GetString(2), row.GetString(3), row.GetFieldValue<string[]>(4), row.GetInt32(5),
-                Float32Bytes.FromBytes(row.GetFieldValue<byte[]>(6)), row.GetFieldValue<string[]>(7)),
+                [], row.GetFieldValue<string[]>(7)),
+                Features: row.GetFieldValue<byte[]>(6), DataKey: row.IsDBNull(8) ? (Guid?)null : row.GetGuid(8),
+                SealedLabels: row.IsDBNull(9) ? null : row.GetFieldValue<byte[]>(9)),
             cancellationToken, id);
+        if (stored.Table is null)
+        {
+            return null;
+        }
+
+        if (stored.DataKey is not { } dataKey)
+        {
+            return stored.Table with { Features = Float32Bytes.FromBytes(stored.Features) };
+        }
+
+        var opener = protector ?? throw new System.Security.Cryptography.CryptographicException($"Dataset {id} is sealed and no key-encryption key is configured.");
+        var features = await opener.OpenAsync(connection, dataKey, stored.Features, FeaturesContext(id), cancellationToken);
+        var labels = await opener.OpenAsync(connection, dataKey, stored.SealedLabels!, LabelsContext(id), cancellationToken);
+        return stored.Table with { Features = Float32Bytes.FromBytes(features), Labels = JsonSerializer.Deserialize<string[]>(labels)! };
+    }
+
+    /// <summary>
+    /// Seals datasets stored in plaintext (before a key-encryption key was configured), one per transaction; returns how
+    /// many it sealed. The registry keeps serving meanwhile.
+    /// </summary>
+    public async Task<int> SealStoredAsync(CancellationToken cancellationToken)
+    {
+        if (protector is not { Enabled: true } sealer)
+        {
+            throw new InvalidOperationException("No key-encryption key is configured.");
+        }
+
+        var sealedCount = 0;
+        while (true)
+        {
+            var done = await database.InTransactionAsync(async (connection, transaction) =>
+            {
+                var found = await ReadFirstAsync<(Guid Id, byte[] Features, string[] Labels)?>(connection, transaction,
+                    "SELECT id, features, labels FROM galaxy_datasets WHERE data_key_id IS NULL LIMIT 1 FOR UPDATE SKIP LOCKED",
+                    row => (row.GetGuid(0), row.GetFieldValue<byte[]>(1), row.GetFieldValue<string[]>(2)), cancellationToken);
+                if (found is not { } plain)
+                {
+                    return true;
+                }
+
+                var dataKey = await sealer.NewDataKeyAsync(connection, transaction, time.GetUtcNow(), cancellationToken);
+                await using var update = Command(connection, transaction,
+                    "UPDATE galaxy_datasets SET data_key_id = $2, features = $3, labels = '{}', labels_sealed = $4 WHERE id = $1",
+                    plain.Id, dataKey, await sealer.SealAsync(connection, dataKey, plain.Features, FeaturesContext(plain.Id), cancellationToken),
+                    await sealer.SealAsync(connection, dataKey, JsonSerializer.SerializeToUtf8Bytes(plain.Labels), LabelsContext(plain.Id), cancellationToken));
+                await update.ExecuteNonQueryAsync(cancellationToken);
+                return false;
+            }, cancellationToken);
+            if (done)
+            {
+                return sealedCount;
+            }
+
+            sealedCount++;
+        }
     }
 
     /// <summary>Datasets, newest first.</summary>
@@ -142,14 +204,29 @@ public sealed class DatasetStore(NpgsqlDataSource database, TimeProvider time)
             classCounts[label] = classCounts.GetValueOrDefault(label) + 1;
         }
 
+        var features = Float32Bytes.ToBytes(parsed.Features);
+        string[] labels = parsed.Labels;
+        byte[]? sealedLabels = null;
+        Guid? dataKey = null;
+        // Content stored already is reused as it is: no data key is made for an upload that adds nothing.
+        if (protector is { Enabled: true } sealer && await ReadFirstAsync(connection, transaction,
+                "SELECT 1 FROM galaxy_datasets WHERE sha256 = $1", _ => true, cancellationToken, parsed.Sha256) is false)
+        {
+            dataKey = await sealer.NewDataKeyAsync(connection, transaction, time.GetUtcNow(), cancellationToken);
+            features = await sealer.SealAsync(connection, dataKey.Value, features, FeaturesContext(id), cancellationToken);
+            sealedLabels = await sealer.SealAsync(connection, dataKey.Value, JsonSerializer.SerializeToUtf8Bytes(parsed.Labels), LabelsContext(id), cancellationToken);
+            labels = [];
+        }
+
         await using var insert = Command(connection, transaction, """
             INSERT INTO galaxy_datasets
-                (id, name, sha256, label_column, feature_names, rows, features, labels, class_counts, bytes, created_by, created_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                (id, name, sha256, label_column, feature_names, rows, features, labels, class_counts, bytes, created_by, created_at,
+                 data_key_id, labels_sealed, personal_data)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
             ON CONFLICT (sha256) DO NOTHING
             """,
-            id, name, parsed.Sha256, parsed.LabelColumn, parsed.FeatureNames, parsed.Rows, Float32Bytes.ToBytes(parsed.Features),
-            parsed.Labels, Jsonb(classCounts), bytes, actor, time.GetUtcNow());
+            id, name, parsed.Sha256, parsed.LabelColumn, parsed.FeatureNames, parsed.Rows, features,
+            labels, Jsonb(classCounts), bytes, actor, time.GetUtcNow(), dataKey, sealedLabels, Jsonb(parsed.PersonalData));
         try
         {
             return await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
@@ -159,4 +236,9 @@ public sealed class DatasetStore(NpgsqlDataSource database, TimeProvider time)
             throw new DatasetConflictException(name);
         }
     }
+
+    // Each sealed value opens only as the column of the row it was sealed for.
+    private static string FeaturesContext(Guid id) => $"galaxy_datasets.features:{id}";
+
+    private static string LabelsContext(Guid id) => $"galaxy_datasets.labels:{id}";
 }

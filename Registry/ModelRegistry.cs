@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Galaxy.Registry.Protection;
 using Npgsql;
 using static Galaxy.Registry.RegistrySql;
 
@@ -10,9 +11,10 @@ namespace Galaxy.Registry;
 /// The model registry (MLflow is the reference) in PostgreSQL, schema 0007: models with tags; versions numbered 1, 2, …
 /// per model, with their weights, preprocessing, metrics and lineage, whose status moves only along
 /// <see cref="VersionTransitions"/>; aliases that each name one version; evaluations. Every change appends its audit
-/// row (<see cref="RegistryAudit"/>) in the transaction that makes it, so the chain holds exactly the changes made.
+/// row (<see cref="RegistryAudit"/>) in the transaction that makes it, so the chain holds exactly the changes made. With
+/// a <see cref="DataProtector"/> that has a key, each version's weights are stored sealed under a data key of their own.
 /// </summary>
-public sealed class ModelRegistry(NpgsqlDataSource database, TimeProvider time)
+public sealed class ModelRegistry(NpgsqlDataSource database, TimeProvider time, DataProtector? protector = null)
 {
     private const string ModelSelect = $"SELECT {RegistryRows.ModelColumns} FROM {RegistryRows.ModelFrom}";
     private const string VersionSelect = $"SELECT {RegistryRows.VersionColumns} FROM {RegistryRows.VersionFrom}";
@@ -118,15 +120,24 @@ public sealed class ModelRegistry(NpgsqlDataSource database, TimeProvider time)
                 throw new InvalidRegistryInputException("parentVersion", $"'parentVersion' must be an earlier version than {number}.");
             }
 
+            var stored = weights;
+            Guid? dataKey = null;
+            if (protector is { Enabled: true } sealer)
+            {
+                dataKey = await sealer.NewDataKeyAsync(connection, transaction, now, cancellationToken);
+                stored = await sealer.SealAsync(connection, dataKey.Value, weights, WeightsContext(modelId, number), cancellationToken);
+            }
+
             await using (var insert = Command(connection, transaction, """
                 INSERT INTO galaxy_model_versions
                     (model_id, version, status, inputs, hidden, outputs, loss, weights, preprocessing, classes, feature_names, metrics,
-                     training_job_id, dataset_id, dataset_sha256, parent_version, technique, created_by, created_at, status_changed_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)
+                     training_job_id, dataset_id, dataset_sha256, parent_version, technique, created_by, created_at, status_changed_at,
+                     data_key_id)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20)
                 """,
-                modelId, number, VersionStatus.Pending.ToWire(), version.Inputs, version.Hidden, version.Outputs, version.Loss, weights,
+                modelId, number, VersionStatus.Pending.ToWire(), version.Inputs, version.Hidden, version.Outputs, version.Loss, stored,
                 Jsonb(version.Preprocessing), version.Classes, version.FeatureNames, Jsonb(version.Metrics), lineage.TrainingJobId,
-                lineage.DatasetId, lineage.DatasetSha256, lineage.ParentVersion, lineage.Technique, actor, now))
+                lineage.DatasetId, lineage.DatasetSha256, lineage.ParentVersion, lineage.Technique, actor, now, dataKey))
             {
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
@@ -172,16 +183,65 @@ public sealed class ModelRegistry(NpgsqlDataSource database, TimeProvider time)
             cancellationToken, values);
     }
 
-    /// <summary>A version's packed weights, in the kernels' layout.</summary>
+    /// <summary>A version's packed weights, in the kernels' layout, opened if they are sealed.</summary>
+    /// <exception cref="System.Security.Cryptography.CryptographicException">They are sealed and cannot be opened with the configured keys.</exception>
     public async Task<float[]> LoadWeightsAsync(Guid modelId, int version, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var weights = await ReadFirstAsync(connection, null, "SELECT weights FROM galaxy_model_versions WHERE model_id = $1 AND version = $2",
-            row => row.GetFieldValue<byte[]>(0), cancellationToken, modelId, version);
-        return weights is null
-            ? throw await VersionNotFoundAsync(connection, null, modelId, version, cancellationToken)
-            : Float32Bytes.FromBytes(weights);
+        var (weights, dataKey) = await ReadFirstAsync(connection, null,
+            "SELECT weights, data_key_id FROM galaxy_model_versions WHERE model_id = $1 AND version = $2",
+            row => (row.GetFieldValue<byte[]>(0), row.IsDBNull(1) ? (Guid?)null : row.GetGuid(1)), cancellationToken, modelId, version);
+        if (weights is null)
+        {
+            throw await VersionNotFoundAsync(connection, null, modelId, version, cancellationToken);
+        }
+
+        if (dataKey is { } key)
+        {
+            var opener = protector ?? throw new System.Security.Cryptography.CryptographicException(
+                $"Version {version} of model {modelId} is sealed and no key-encryption key is configured.");
+            weights = await opener.OpenAsync(connection, key, weights, WeightsContext(modelId, version), cancellationToken);
+        }
+
+        return Float32Bytes.FromBytes(weights);
     }
+
+    /// <summary>Seals the weights of versions stored in plaintext, one per transaction; returns how many it sealed.</summary>
+    public async Task<int> SealStoredAsync(CancellationToken cancellationToken)
+    {
+        if (protector is not { Enabled: true } sealer)
+        {
+            throw new InvalidOperationException("No key-encryption key is configured.");
+        }
+
+        var sealedCount = 0;
+        while (await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var found = await ReadFirstAsync<(Guid Model, int Version, byte[] Weights)?>(connection, transaction,
+                "SELECT model_id, version, weights FROM galaxy_model_versions WHERE data_key_id IS NULL LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED",
+                row => (row.GetGuid(0), row.GetInt32(1), row.GetFieldValue<byte[]>(2)), cancellationToken);
+            if (found is not { } plain)
+            {
+                return false;
+            }
+
+            var dataKey = await sealer.NewDataKeyAsync(connection, transaction, time.GetUtcNow(), cancellationToken);
+            await using var update = Command(connection, transaction,
+                "UPDATE galaxy_model_versions SET data_key_id = $3, weights = $4 WHERE model_id = $1 AND version = $2",
+                plain.Model, plain.Version, dataKey,
+                await sealer.SealAsync(connection, dataKey, plain.Weights, WeightsContext(plain.Model, plain.Version), cancellationToken));
+            await update.ExecuteNonQueryAsync(cancellationToken);
+            return true;
+        }, cancellationToken))
+        {
+            sealedCount++;
+        }
+
+        return sealedCount;
+    }
+
+    // Sealed weights open only as the weights of the version they were sealed for.
+    private static string WeightsContext(Guid modelId, int version) => $"galaxy_model_versions.weights:{modelId}/{version}";
 
     /// <summary>A model's versions, newest first, optionally only those in <paramref name="status"/>.</summary>
     public Task<Page<ModelVersion>> ListVersionsAsync(

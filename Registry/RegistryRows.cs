@@ -25,7 +25,8 @@ internal static class RegistryRows
 
     public const string VersionFrom = "galaxy_model_versions v JOIN galaxy_models m ON m.id = v.model_id";
 
-    public const string DatasetColumns = "id, name, sha256, label_column, feature_names, rows, bytes, class_counts, created_by, created_at";
+    public const string DatasetColumns =
+        "id, name, sha256, label_column, feature_names, rows, bytes, class_counts, created_by, created_at, personal_data, data_key_id IS NOT NULL";
 
     public const string EvaluationColumns =
         "e.id, e.model_id, e.version, e.dataset_id, d.name, e.accuracy, e.report, e.evaluated_by, e.evaluated_at";
@@ -56,7 +57,11 @@ internal static class RegistryRows
 
     public static DatasetInfo Dataset(NpgsqlDataReader row) => new(
         row.GetGuid(0), row.GetString(1), row.GetString(2), row.GetString(3), row.GetFieldValue<string[]>(4), row.GetInt32(5),
-        row.GetInt64(6), RegistrySql.FromJson<Dictionary<string, int>>(row, 7), row.GetString(8), row.GetFieldValue<DateTimeOffset>(9));
+        row.GetInt64(6), RegistrySql.FromJson<Dictionary<string, int>>(row, 7), row.GetString(8), row.GetFieldValue<DateTimeOffset>(9))
+    {
+        PersonalData = RegistrySql.FromJson<List<PersonalData.PersonalDataFinding>>(row, 10),
+        Encrypted = row.GetBoolean(11),
+    };
 
     public static EvaluationRecord Evaluation(NpgsqlDataReader row) => new(
         row.GetInt64(0), row.GetGuid(1), row.GetInt32(2), row.GetGuid(3), row.GetString(4), row.GetDouble(5), row.GetString(6),

@@ -5,6 +5,7 @@ using Galaxy.Grains.Labscapes;
 using Galaxy.Grains.Placement;
 using Galaxy.Grains.Training;
 using Galaxy.Registry;
+using Galaxy.Registry.Protection;
 using Galaxy.Registry.Training;
 using Galaxy.Grains.Deployments;
 using Galaxy.Registry.Deployments;
@@ -37,7 +38,8 @@ public static class GalaxySiloBuilderExtensions
     /// <summary>
     /// Everything a Galaxy silo needs apart from its endpoints and cluster identity: ADO.NET clustering and grain
     /// storage on PostgreSQL (group commit by default, or the stock ADO.NET provider; state in the Orleans binary
-    /// format either way, in the same rows), the schema applied at start, the topology, the compute backend.
+    /// format either way, in the same rows), the schema applied at start, the topology, the compute backend, and mutual
+    /// TLS between silos and clients when <c>Galaxy:Tls</c> is set.
     /// </summary>
     public static ISiloBuilder UseGalaxy(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -123,6 +125,7 @@ public static class GalaxySiloBuilderExtensions
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Galaxy:Membership"));
 
         silo.UseGalaxyDashboard(configuration);
+        silo.UseGalaxyTls(configuration);
         return silo;
     }
 
@@ -150,9 +153,9 @@ public static class GalaxySiloBuilderExtensions
     }
 
     /// <summary>
-    /// The control plane's stores (registry, datasets, training jobs, deployments, approvals, what labscapes serve) and the
-    /// silo's part in them: training slots, Guardian's checks, and the supervisors that resume jobs and deployments whose
-    /// silo was lost.
+    /// The control plane's stores (registry, datasets, training jobs, deployments, approvals, what labscapes serve; sealed at
+    /// rest under <c>Galaxy:DataProtection</c>) and the silo's part in them: training slots, Guardian's checks, and the
+    /// supervisors that resume jobs and deployments whose silo was lost.
     /// </summary>
     public static ISiloBuilder UseGalaxyTraining(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -164,6 +167,12 @@ public static class GalaxySiloBuilderExtensions
             .Bind(configuration.GetSection(ControlPlaneOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        silo.Services.AddOptions<DataProtectionOptions>()
+            .Bind(configuration.GetSection(DataProtectionOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        silo.Services.AddSingleton(services => DataProtector.Create(
+            services.GetRequiredService<IOptions<DataProtectionOptions>>(), services.GetRequiredService<ILogger<DataProtector>>()));
         silo.Services.AddSingleton<ModelRegistry>();
         silo.Services.AddSingleton<DatasetStore>();
         silo.Services.AddSingleton<TrainingJobStore>();

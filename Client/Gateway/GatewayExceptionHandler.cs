@@ -29,6 +29,7 @@ internal sealed class GatewayExceptionHandler(IProblemDetailsService problems, I
             InvalidRegistryInputException invalid => Problems.InvalidRegistryInput(invalid),
             CsvDatasetException invalid => Problems.InvalidDataset(invalid),
             DatasetTooLargeException tooLarge => Problems.BodyTooLarge(tooLarge.MaxBytes),
+            Registry.PersonalData.PersonalDataException personal => Problems.PersonalData(personal),
             RegistryNotFoundException missing => Problems.RegistryNotFound(missing),
             ModelConflictException taken => Problems.Conflict("model-exists", "Model name taken", taken.Message),
             DatasetConflictException taken => Problems.Conflict("dataset-exists", "Dataset name taken", taken.Message),

@@ -1,4 +1,7 @@
+using System.Security.Authentication;
 using Galaxy.Persistence;
+using Galaxy.Persistence.Tls;
+using Orleans.Connections.Security;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -9,8 +12,8 @@ namespace Galaxy.Gateway;
 internal static class OrleansClientSetup
 {
     /// <summary>
-    /// The gateway as an Orleans client that finds silos through the ADO.NET membership table. Options are read
-    /// lazily from configuration so that test hosts can override them.
+    /// The gateway as an Orleans client that finds silos through the ADO.NET membership table, over mutual TLS when
+    /// <c>Galaxy:Tls</c> is set. Options are read lazily from configuration so that test hosts can override them.
     /// </summary>
     public static WebApplicationBuilder AddGalaxyClusterClient(this WebApplicationBuilder builder)
     {
@@ -28,6 +31,19 @@ internal static class OrleansClientSetup
                     clustering.ConnectionString = configuration.GetGalaxyConnectionString();
                 }));
             client.UseConnectionRetryFilter<StartupConnectionRetryFilter>();
+            // Mutual TLS to the silos when Galaxy:Tls names a certificate: the silos accept only clients from the cluster's CA.
+            var tls = builder.Configuration.GetSection(TransportSecurityOptions.Section).Get<TransportSecurityOptions>() ?? new();
+            if (tls.Enabled)
+            {
+                var certificates = ClusterCertificates.Load(tls);
+                client.UseTls(certificates.Certificate, options =>
+                {
+                    options.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+                    options.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+                    options.RemoteCertificateValidation = (certificate, _, _) => certificates.IsTrusted(certificate);
+                });
+            }
+
             // The Orleans dashboard's pages, served here; its data comes from the dashboard grains on the silos.
             client.AddDashboard();
         });

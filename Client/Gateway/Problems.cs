@@ -101,6 +101,17 @@ public static class Problems
             ["code"] = "illegal-transition", ["from"] = illegal.From.ToWire(), ["to"] = illegal.To.ToWire(),
         });
 
+    /// <summary>An upload with a column that looks like personal data, which the policy refuses: <c>column</c>, <c>kind</c>, <c>line</c>.</summary>
+    public static ProblemHttpResult PersonalData(Registry.PersonalData.PersonalDataException personal) => TypedResults.Problem(
+        detail: personal.Message + " Remove or mask the column, or ask for the policy to change (Galaxy:Datasets:PersonalData).",
+        statusCode: StatusCodes.Status422UnprocessableEntity,
+        title: "Personal data in the upload",
+        type: "https://galaxy.dev/problems/personal-data",
+        extensions: new Dictionary<string, object?>
+        {
+            ["code"] = "personal-data", ["column"] = personal.Column, ["kind"] = personal.Kind, ["line"] = personal.Line,
+        });
+
     public static ProblemHttpResult Conflict(string code, string title, string detail) =>
         Create(StatusCodes.Status409Conflict, code, title, detail);
 
@@ -122,6 +133,22 @@ public static class Problems
     public static ProblemHttpResult RateLimited(string group, TimeSpan retryAfter) => Create(
         StatusCodes.Status429TooManyRequests, "rate-limited", "Rate limit reached",
         $"Too many {group} requests from this principal; retry after {Math.Ceiling(retryAfter.TotalSeconds)} s.");
+
+    /// <summary>
+    /// Gives a problem the framework wrote its stable code: the one authentication recorded for a refused credential
+    /// (<see cref="Guardian.AuthenticationProblem"/>), else the status's.
+    /// </summary>
+    public static void AddCode(ProblemDetailsContext context)
+    {
+        if (context.ProblemDetails.Status == StatusCodes.Status401Unauthorized && Guardian.AuthenticationProblem.Of(context.HttpContext) is { } refused)
+        {
+            context.ProblemDetails.Extensions["code"] = refused.Code;
+            context.ProblemDetails.Detail = refused.Detail;
+            return;
+        }
+
+        context.ProblemDetails.Extensions.TryAdd("code", CodeForStatus(context.ProblemDetails.Status));
+    }
 
     /// <summary>
     /// The stable code of a problem the framework wrote without one (authentication, authorization, routing), by status.

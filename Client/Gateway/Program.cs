@@ -10,19 +10,25 @@ using Galaxy.Gateway.Inference;
 using Galaxy.Gateway.Training;
 using Galaxy.Registry;
 using Galaxy.Registry.Deployments;
+using Galaxy.Registry.Protection;
 using Galaxy.Registry.Training;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddGalaxyLogRedaction();
+// HTTPS (Kestrel:Endpoints or Kestrel:Certificates:Default with an https URL) speaks TLS 1.2 or 1.3, 1.3 preferred.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+    https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13));
 builder.Services.AddHostedService<SchemaStartup>();
 builder.AddGalaxyClusterClient();
 builder.AddGuardian();
 builder.AddGalaxyRateLimits();
 builder.Services.AddSingleton<TopologyCache>();
-builder.Services.AddSingleton<AuditChain>();
-builder.Services.AddSingleton<AuditLog>();
-builder.Services.AddHostedService(services => services.GetRequiredService<AuditLog>());
+builder.AddGalaxyAudit();
+builder.Services.AddOptions<DataProtectionOptions>().Bind(builder.Configuration.GetSection(DataProtectionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton(services => DataProtector.Create(services.GetRequiredService<IOptions<DataProtectionOptions>>(), services.GetRequiredService<ILogger<DataProtector>>()));
 builder.Services.AddSingleton<ModelRegistry>();
 builder.Services.AddSingleton<DatasetStore>();
 builder.Services.AddSingleton<TrainingJobStore>();
@@ -35,8 +41,7 @@ builder.Services.AddSingleton<InferenceLog>();
 builder.Services.AddSingleton<InferenceMonitor>();
 builder.Services.AddHostedService(services => services.GetRequiredService<InferenceMonitor>());
 builder.Services.AddOptions<DatasetOptions>().Bind(builder.Configuration.GetSection(DatasetOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-    context.ProblemDetails.Extensions.TryAdd("code", Problems.CodeForStatus(context.ProblemDetails.Status)));
+builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.AddCode);
 // Unreadable bodies raise BadHttpRequestException, so they reach the exception handler and get a problem code.
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.MaxDepth = BodyLimit.MaxJsonDepth);
@@ -49,6 +54,7 @@ builder.Services.AddHealthChecks()
 var app = builder.Build();
 
 app.UseExceptionHandler();
+app.UseHsts();
 app.UseStatusCodePages();
 app.UseMiddleware<BodyLimit>();
 app.UseAuthentication();

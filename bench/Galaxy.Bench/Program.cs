@@ -10,6 +10,7 @@ IBenchmark[] benchmarks =
     new FailoverBenchmark(),
     new TrainingBenchmark(),
     new DeployBenchmark(),
+    new GuardianBenchmark(),
 ];
 
 if (args.Length == 0 || benchmarks.All(b => b.Name != args[0]))

@@ -67,6 +67,24 @@ public sealed class AuditTrailTests(GatewayFixture fixture)
         Assert.True(verdict.GetProperty("rowsChecked").GetInt64() >= 1);
     }
 
+    [Fact]
+    public async Task A_checkpoint_signed_through_the_api_is_witnessed_and_verify_names_it()
+    {
+        using var op = await fixture.ClientForAsync(TestAccounts.Operator);
+        await fixture.Http.PostAsync("/v1/units/16/reset", null);
+
+        var signed = await op.PostAsync("/v1/audit/checkpoints", null);
+        var verdict = await op.GetFromJsonAsync<JsonElement>("/v1/audit/verify");
+
+        Assert.Equal(System.Net.HttpStatusCode.Created, signed.StatusCode);
+        var checkpoint = await signed.Content.ReadFromJsonAsync<JsonElement>();
+        var id = checkpoint.GetProperty("id").GetInt64();
+        Assert.True(File.Exists(Path.Combine(fixture.AuditDirectory, "witness", $"{id:D10}.json")));
+        Assert.True(verdict.GetProperty("intact").GetBoolean(), verdict.ToString());
+        Assert.True(verdict.GetProperty("lastCheckpoint").GetProperty("id").GetInt64() >= id);
+        Assert.True(verdict.GetProperty("witnessedThrough").GetInt64() >= checkpoint.GetProperty("seq").GetInt64());
+    }
+
     private async Task<JsonElement> LastRowAsync(string action, string target) =>
         (await RowsAsync()).Last(row => row.GetProperty("action").GetString() == action && row.GetProperty("target").GetString() == target);
 

@@ -29,6 +29,9 @@ public class GatewayFixture : IAsyncLifetime
 
     public GalaxyTestCluster Galaxy { get; }
 
+    /// <summary>The audit signing key and witness folder of this gateway: outside the database, as in production.</summary>
+    public string AuditDirectory { get; } = Directory.CreateTempSubdirectory("galaxy-gateway-audit-").FullName;
+
     public WebApplicationFactory<Program> Gateway { get; private set; } = null!;
 
     /// <summary>Signed in as LEAD_AI.</summary>
@@ -42,7 +45,7 @@ public class GatewayFixture : IAsyncLifetime
         await Galaxy.InitializeAsync();
         Gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
-            web.UseSetting("ConnectionStrings:Galaxy", Galaxy.Database.ConnectionString)
+            web.UseSetting("ConnectionStrings:Galaxy", Galaxy.Database.ConnectionStringAs(Persistence.DatabaseRoles.Gateway))
                 .UseSetting("Galaxy:Cluster:ClusterId", Galaxy.Cluster.Options.ClusterId)
                 .UseSetting("Galaxy:Cluster:ServiceId", Galaxy.Cluster.Options.ServiceId)
                 .UseSetting("Galaxy:RateLimits:Inference:PermitLimit", "1000000")
@@ -50,7 +53,10 @@ public class GatewayFixture : IAsyncLifetime
                 .UseSetting("Galaxy:RateLimits:Training:PermitLimit", "1000000")
                 .UseSetting("Galaxy:RateLimits:Approvals:PermitLimit", "1000000")
                 .UseSetting("Galaxy:RateLimits:SignIn:PermitLimit", "1000000")
-                .UseSetting("Galaxy:Guardian:SigningKey", _signingKey);
+                .UseSetting("Galaxy:Guardian:SigningKey", _signingKey)
+                .UseSetting("Galaxy:Audit:SigningKeyFile", Path.Combine(AuditDirectory, "audit-signing-key.pem"))
+                .UseSetting("Galaxy:Audit:CreateSigningKey", "true")
+                .UseSetting("Galaxy:Audit:WitnessDirectory", Path.Combine(AuditDirectory, "witness"));
             TestAccounts.Configure(web);
         });
         Anonymous = Gateway.CreateClient();
@@ -95,6 +101,7 @@ public class GatewayFixture : IAsyncLifetime
         Anonymous.Dispose();
         await Gateway.DisposeAsync();
         await Galaxy.DisposeAsync();
+        Directory.Delete(AuditDirectory, recursive: true);
     }
 
     private async Task<string> TokenForAsync(string account)

@@ -92,7 +92,8 @@ public sealed class PermissionMatrixTests(GatewayFixture fixture)
     private async Task<HttpResponseMessage> SendAsync(HttpClient client, string endpoint) => endpoint switch
     {
         "GET /health/live" or "GET /health/ready" or "GET /openapi/v1.json" or "GET /v1/labscapes" or "GET /v1/auth/api-keys"
-            or "GET /v1/audit" or "GET /v1/audit/verify" => await client.GetAsync(endpoint[4..]),
+            or "GET /v1/audit" or "GET /v1/audit/verify" or "GET /v1/audit/checkpoints" => await client.GetAsync(endpoint[4..]),
+        "POST /v1/audit/checkpoints" => await client.PostAsync("/v1/audit/checkpoints", null),
         "GET /v1/units/{id}" => await client.GetAsync("/v1/units/3"),
         "GET /v1/labscapes/{id}" => await client.GetAsync("/v1/labscapes/1"),
         "POST /v1/units/{id}/predict" => await client.PostAsJsonAsync("/v1/units/3/predict", new { input = Input }),

@@ -119,7 +119,7 @@ public sealed class TokenTests(GatewayFixture fixture)
 
     private string Forge(string issuer = "galaxy-gateway", string audience = "galaxy-api", DateTime? expires = null, SecurityKey? key = null)
     {
-        var signing = key ?? fixture.Gateway.Services.GetRequiredService<SigningKey>().Key;
+        var signing = key ?? fixture.Gateway.Services.GetRequiredService<SigningKeys>().Current.Key;
         return new JsonWebTokenHandler().CreateToken(Descriptor(issuer, audience, expires ?? DateTime.UtcNow.AddHours(1),
             new SigningCredentials(signing, SecurityAlgorithms.HmacSha256)));
     }

@@ -45,7 +45,7 @@ public sealed class GalaxyTestCluster : IAsyncLifetime
             .AddInMemoryCollection(Settings)
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["ConnectionStrings:Galaxy"] = Database.ConnectionString,
+                ["ConnectionStrings:Galaxy"] = Database.ConnectionStringAs(DatabaseRoles.Silo),
                 ["Galaxy:Topology:Labscapes"] = Labscapes.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Galaxy:Topology:UnitsPerLabscape"] = UnitsPerLabscape.ToString(System.Globalization.CultureInfo.InvariantCulture),
             }));

@@ -15,8 +15,11 @@ public sealed class TestDatabase : IAsyncLifetime, IAsyncDisposable
 
     public string Name { get; } = $"galaxy_test_{Guid.NewGuid():N}";
 
-    /// <summary>The connection string of the fresh database.</summary>
+    /// <summary>The connection string of the fresh database, as the server's superuser: for tests that play the attacker.</summary>
     public string ConnectionString => new NpgsqlConnectionStringBuilder(_serverConnectionString) { Database = Name }.ConnectionString;
+
+    /// <summary>The fresh database as one of Galaxy's roles (<see cref="DatabaseRoles"/>), with exactly that role's privileges.</summary>
+    public string ConnectionStringAs(string role) => TestRoles.As(ConnectionString, role);
 
     public static async Task<TestDatabase> CreateAsync()
     {
@@ -27,8 +30,9 @@ public sealed class TestDatabase : IAsyncLifetime, IAsyncDisposable
 
     public async Task InitializeAsync()
     {
-        await ExecuteOnServerAsync($"CREATE DATABASE \"{Name}\"");
-        await new SchemaMigrator().ApplyAsync(ConnectionString);
+        await TestRoles.EnsureAsync(_serverConnectionString);
+        await ExecuteOnServerAsync($"CREATE DATABASE \"{Name}\" OWNER {DatabaseRoles.Owner}");
+        await new SchemaMigrator().ApplyAsync(ConnectionStringAs(DatabaseRoles.Owner));
     }
 
     public async Task DisposeAsync()

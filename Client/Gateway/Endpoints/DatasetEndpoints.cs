@@ -3,6 +3,7 @@ using Galaxy.Gateway.Audit;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Gateway.RateLimits;
 using Galaxy.Registry;
+using Galaxy.Registry.PersonalData;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -22,7 +23,8 @@ internal static class DatasetEndpoints
             .WithBodyLimit(maxUploadBytes).Accepts<string>("text/csv")
             .WithName("UploadDataset").WithSummary(
                 "Uploads a CSV (text/csv; ?name=NAME&label=COLUMN): a header, numeric features, one label column. "
-                + "201 when new, 200 when the same content is stored already.");
+                + "201 when new, 200 when the same content is stored already; 422 personal-data when a column looks like personal data "
+                + "and the policy refuses it.");
         datasets.MapGet("/", ListDatasets).RequireAuthorization(Permissions.ReadDatasets)
             .WithName("ListDatasets").WithSummary("Datasets, newest first, in pages.");
         datasets.MapGet("/{id}", GetDataset).RequireAuthorization(Permissions.ReadDatasets)
@@ -33,8 +35,8 @@ internal static class DatasetEndpoints
     }
 
     private static async Task<Results<Created<DatasetInfo>, Ok<DatasetInfo>, ProblemHttpResult>> Upload(
-        HttpRequest request, ClaimsPrincipal user, DatasetStore datasets, IOptions<DatasetOptions> options, CancellationToken cancellationToken,
-        string? name = null, string? label = null)
+        HttpRequest request, ClaimsPrincipal user, DatasetStore datasets, IOptions<DatasetOptions> options, ILogger<DatasetStore> logger,
+        CancellationToken cancellationToken, string? name = null, string? label = null)
     {
         if (!RegistryNames.IsName(name))
         {
@@ -53,7 +55,18 @@ internal static class DatasetEndpoints
             return Problems.UnsupportedMediaType("text/csv");
         }
 
-        var (table, bytes) = await CsvDataset.ReadAsync(request.Body, label, options.Value.MaxUploadBytes, cancellationToken);
+        DatasetTable table;
+        long bytes;
+        try
+        {
+            (table, bytes) = await CsvDataset.ReadAsync(request.Body, label, options.Value.MaxUploadBytes, cancellationToken, options.Value.Policy());
+        }
+        catch (PersonalDataException personal)
+        {
+            GuardianLog.PersonalDataRefused(logger, GuardianClaims.SubjectOf(user), personal.Column, personal.Kind);
+            throw;
+        }
+
         var registration = await datasets.RegisterOrReuseAsync(name, table, bytes, GuardianClaims.SubjectOf(user), cancellationToken);
         return registration.IsNew
             ? TypedResults.Created($"/v1/datasets/{registration.Dataset.Id}", registration.Dataset)

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Galaxy.Gateway.Guardian;
 
 /// <summary>Checks a sign-in against the configured accounts: password, then TOTP for the roles that need it.</summary>
-internal sealed class AccountDirectory(IOptionsMonitor<GuardianOptions> options, TimeProvider time)
+internal sealed class AccountDirectory(IOptionsMonitor<GuardianOptions> options, TimeProvider time, ILogger<AccountDirectory> logger)
 {
     // Unknown names still pay for one hash, so response time does not tell which names exist.
     private static readonly Lazy<string> DecoyHash = new(() => PasswordHasher.Hash("decoy"));
@@ -20,6 +20,7 @@ internal sealed class AccountDirectory(IOptionsMonitor<GuardianOptions> options,
         var account = Find(name);
         if (!PasswordHasher.Verify(password, account?.PasswordHash ?? DecoyHash.Value) || account is null)
         {
+            GuardianLog.SignInRefused(logger, name, "unknown account or wrong password");
             return SignInOutcome.Refused(Problems.InvalidCredentials());
         }
 
@@ -30,13 +31,18 @@ internal sealed class AccountDirectory(IOptionsMonitor<GuardianOptions> options,
 
         if (string.IsNullOrEmpty(totpCode))
         {
+            GuardianLog.SignInRefused(logger, name, "no TOTP code");
             return SignInOutcome.Refused(Problems.TotpRequired(account.Role));
         }
 
         var step = Totp.MatchingStep(account.TotpSecret!, totpCode, time.GetUtcNow());
-        return step is { } matched && TryConsume(account.Name, matched)
-            ? SignInOutcome.Accepted(account)
-            : SignInOutcome.Refused(Problems.InvalidCredentials());
+        if (step is { } matched && TryConsume(account.Name, matched))
+        {
+            return SignInOutcome.Accepted(account);
+        }
+
+        GuardianLog.SignInRefused(logger, name, "wrong or reused TOTP code");
+        return SignInOutcome.Refused(Problems.InvalidCredentials());
     }
 
     /// <summary>Accepts a TOTP step only if it is later than the account's last one.</summary>

@@ -61,7 +61,7 @@ internal static class AuthEndpoints
     }
 
     private static async Task<Results<Created<ApiKeyCreated>, ProblemHttpResult>> CreateApiKey(
-        CreateApiKeyRequest request, HttpContext context, ApiKeyStore keys, CancellationToken cancellationToken)
+        CreateApiKeyRequest request, HttpContext context, ApiKeyStore keys, ILogger<ApiKeyStore> logger, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 100)
         {
@@ -69,6 +69,7 @@ internal static class AuthEndpoints
         }
 
         var issued = await keys.CreateAsync(request.Name, GuardianClaims.SubjectOf(context.User), cancellationToken);
+        GuardianLog.ApiKeyCreated(logger, issued.Info.Id, GuardianClaims.SubjectOf(context.User));
         return TypedResults.Created($"/v1/auth/api-keys/{issued.Info.Id}", new ApiKeyCreated(issued.Info.Id, issued.Info.Name, issued.Key, issued.Info.CreatedAt));
     }
 

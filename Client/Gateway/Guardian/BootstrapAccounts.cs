@@ -1,3 +1,4 @@
+using Galaxy.Persistence;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -59,8 +60,8 @@ internal static class BootstrapAccounts
         }
 
         credentials.AppendLine($"  ceo's TOTP secret {totpSecret}  ({Totp.ProvisioningUri(issuer, "ceo", totpSecret)})");
-        PrivateFile.Write(credentialsPath, credentials.ToString());
-        PrivateFile.Write(accountsPath, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        PrivateFiles.Write(credentialsPath, credentials.ToString());
+        PrivateFiles.Write(accountsPath, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
     private static string NewPassword() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('/', '-').Replace('+', '_');

@@ -19,6 +19,15 @@ public sealed class GuardianOptions
     /// </summary>
     public string? SigningKey { get; set; }
 
+    /// <summary>
+    /// The key ring, for rotation (<see cref="Guardian.SigningKeys"/>): each key with an id, the time it starts signing and
+    /// the time it was retired. When set, <see cref="SigningKey"/> is not used.
+    /// </summary>
+    public List<SigningKeyOptions> SigningKeys { get; set; } = [];
+
+    /// <summary>An external OpenID Connect issuer whose access tokens the gateway accepts beside its own.</summary>
+    public OidcOptions? Oidc { get; set; }
+
     /// <summary>Where a local run keeps what the gateway generates: the signing key and the bootstrap accounts (<c>.galaxy/</c>).</summary>
     public string? LocalStateDirectory { get; set; }
 
@@ -33,6 +42,22 @@ public sealed class GuardianOptions
     public int ApiKeyCacheSeconds { get; set; } = 10;
 
     public List<AccountOptions> Accounts { get; set; } = [];
+}
+
+/// <summary>One HS256 key of the ring: base64 of at least 32 bytes, named by <see cref="Id"/> in the tokens it signs.</summary>
+public sealed class SigningKeyOptions
+{
+    [Required]
+    public string Id { get; set; } = "";
+
+    [Required]
+    public string Key { get; set; } = "";
+
+    /// <summary>When it starts signing (unset: always could); the due key with the latest time signs.</summary>
+    public DateTimeOffset? SignFrom { get; set; }
+
+    /// <summary>When it stopped signing; it still checks tokens for one access-token lifetime after.</summary>
+    public DateTimeOffset? RetiredAt { get; set; }
 }
 
 /// <summary>One person's account: a role, a salted password hash (<see cref="PasswordHasher"/>), a TOTP secret for CEO and CTO.</summary>

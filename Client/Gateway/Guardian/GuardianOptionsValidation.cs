@@ -25,9 +25,41 @@ internal sealed class GuardianOptionsValidation : IValidateOptions<GuardianOptio
             failures.Add($"Account '{duplicate.Key}' is configured twice.");
         }
 
-        if (options.SigningKey is { } key && (!IsBase64(key, out var bytes) || bytes < 32))
+        if (!string.IsNullOrEmpty(options.SigningKey) && (!IsBase64(options.SigningKey, out var bytes) || bytes < 32))
         {
             failures.Add("SigningKey must be base64 of at least 32 bytes.");
+        }
+
+        foreach (var key in options.SigningKeys)
+        {
+            if (!IsBase64(key.Key, out var keyBytes) || keyBytes < 32)
+            {
+                failures.Add($"SigningKeys: key '{key.Id}' must be base64 of at least 32 bytes.");
+            }
+        }
+
+        if (options.SigningKeys.GroupBy(key => key.Id, StringComparer.Ordinal).FirstOrDefault(group => group.Count() > 1) is { } twice)
+        {
+            failures.Add($"SigningKeys: key id '{twice.Key}' is used twice.");
+        }
+
+        if (options.SigningKeys.Count > 0 && options.SigningKeys.All(key => key.RetiredAt is not null))
+        {
+            failures.Add("SigningKeys: every key is retired; one must sign.");
+        }
+
+        if (options.Oidc is { } oidc)
+        {
+            failures.AddRange(oidc.RoleMap.Where(pair => !Roles.AccountRoles.Contains(pair.Value))
+                .Select(pair => $"Oidc:RoleMap maps '{pair.Key}' to '{pair.Value}'; roles are {string.Join(", ", Roles.AccountRoles)}."));
+            if (oidc.Authority is null || !oidc.Authority.IsAbsoluteUri)
+            {
+                failures.Add("Oidc:Authority must be the issuer's absolute URL.");
+            }
+            else if (oidc.RequireHttpsMetadata && oidc.Authority.Scheme != Uri.UriSchemeHttps)
+            {
+                failures.Add("Oidc:Authority must be https (RequireHttpsMetadata).");
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

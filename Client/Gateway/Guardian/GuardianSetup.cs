@@ -28,26 +28,33 @@ internal static class GuardianSetup
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(services => NpgsqlDataSource.Create(services.GetRequiredService<IConfiguration>().GetGalaxyConnectionString()));
-        builder.Services.AddSingleton<SigningKey>();
+        builder.Services.AddSingleton<SigningKeys>();
         builder.Services.AddSingleton<AccountDirectory>();
         builder.Services.AddSingleton<RefreshTokenStore>();
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddSingleton<ApiKeyStore>();
 
-        builder.Services.AddAuthentication(Scheme)
-            .AddPolicyScheme(Scheme, "API key, bearer token or dashboard session", options => options.ForwardDefaultSelector = SelectScheme)
-            .AddJwtBearer()
+        var oidc = builder.Configuration.GetSection($"{GuardianOptions.Section}:{nameof(GuardianOptions.Oidc)}").Get<OidcOptions>();
+        var authentication = builder.Services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "API key, bearer token or dashboard session", options => options.ForwardDefaultSelector = context => SelectScheme(context, oidc))
+            .AddJwtBearer();
+        if (oidc is not null)
+        {
+            authentication.AddJwtBearer(OidcAuthentication.Scheme, jwt => OidcAuthentication.Configure(jwt, oidc));
+        }
+
+        authentication
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
             .AddCookie(DashboardSession.Scheme, DashboardSession.Configure);
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<GuardianOptions>, SigningKey>((jwt, guardian, key) =>
+            .Configure<IOptions<GuardianOptions>, SigningKeys>((jwt, guardian, keys) =>
             {
                 jwt.MapInboundClaims = false;
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = guardian.Value.Issuer,
                     ValidAudience = guardian.Value.Audience,
-                    IssuerSigningKey = key.Key,
+                    IssuerSigningKeyResolver = (_, _, kid, _) => keys.Validating(kid),
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
                     ClockSkew = TimeSpan.FromSeconds(30),
                     NameClaimType = GuardianClaims.Subject,
@@ -59,8 +66,9 @@ internal static class GuardianSetup
         return builder;
     }
 
-    private static string SelectScheme(HttpContext context) =>
+    private static string SelectScheme(HttpContext context, OidcOptions? oidc) =>
         context.Request.Headers.ContainsKey(ApiKeyAuthentication.Header) ? ApiKeyAuthentication.SchemeName
         : context.Request.Headers.Authorization.Count == 0 && DashboardSession.Covers(context.Request.Path) ? DashboardSession.Scheme
+        : oidc is not null && OidcAuthentication.IsFrom(context.Request.Headers.Authorization.ToString(), oidc) ? OidcAuthentication.Scheme
         : JwtBearerDefaults.AuthenticationScheme;
 }

@@ -6,7 +6,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace Galaxy.Gateway.Guardian;
 
 /// <summary>Issues the pair a sign-in or a refresh answers with: a signed JWT access token and a refresh token.</summary>
-internal sealed class TokenIssuer(SigningKey signingKey, IOptions<GuardianOptions> options, RefreshTokenStore refreshTokens, TimeProvider time)
+internal sealed class TokenIssuer(SigningKeys signingKeys, IOptions<GuardianOptions> options, RefreshTokenStore refreshTokens, TimeProvider time)
 {
     private static readonly JsonWebTokenHandler Handler = new();
 
@@ -31,7 +31,7 @@ internal sealed class TokenIssuer(SigningKey signingKey, IOptions<GuardianOption
             IssuedAt = now,
             NotBefore = now,
             Expires = now.AddSeconds(options.Value.AccessTokenSeconds),
-            SigningCredentials = signingKey.Credentials,
+            SigningCredentials = signingKeys.Current,
             Subject = new ClaimsIdentity(
             [
                 new Claim(GuardianClaims.Subject, subject),

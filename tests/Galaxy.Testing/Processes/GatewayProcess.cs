@@ -11,10 +11,28 @@ public sealed class GatewayProcess : IAsyncDisposable
 {
     private static readonly TimeSpan ReadyBound = TimeSpan.FromSeconds(120);
 
-    private GatewayProcess(AppProcess process, Uri address)
+    private readonly TestTls? _tls;
+
+    private GatewayProcess(AppProcess process, Uri address, TestTls? tls)
     {
         Process = process;
         Address = address;
+        _tls = tls;
+    }
+
+    /// <summary>A client handler that, with <paramref name="tls"/>, trusts the gateway's certificate only as issued by the test CA.</summary>
+    public static SocketsHttpHandler Handler(TestTls? tls)
+    {
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1024, UseCookies = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        if (tls is not null)
+        {
+            var certificates = tls.Load(tls.Gateway);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                errors is System.Net.Security.SslPolicyErrors.None or System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors
+                && certificates.Validate(certificate, errors);
+        }
+
+        return handler;
     }
 
     public AppProcess Process { get; }
@@ -24,14 +42,20 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// <param name="settings">The gateway's settings, passed as <c>--key=value</c>.</param>
     /// <param name="logDirectory">Where its output goes, if anywhere.</param>
     /// <param name="cancellationToken">Stops the wait for readiness.</param>
+    /// <param name="tls">Serve HTTPS only, with the gateway's certificate from these.</param>
     public static async Task<GatewayProcess> StartAsync(
-        IReadOnlyDictionary<string, string> settings, string? logDirectory = null, CancellationToken cancellationToken = default)
+        IReadOnlyDictionary<string, string> settings, string? logDirectory = null, CancellationToken cancellationToken = default, TestTls? tls = null)
     {
-        var address = new Uri($"http://127.0.0.1:{LoopbackPort.Free().ToString(CultureInfo.InvariantCulture)}");
-        var process = AppProcess.Start(
-            "gateway", "Client/Gateway/Galaxy.Gateway", new Dictionary<string, string>(settings) { ["urls"] = address.ToString() }, logDirectory,
-            DeployedEnvironment.Gateway());
-        var gateway = new GatewayProcess(process, address);
+        var address = new Uri($"{(tls is null ? "http" : "https")}://127.0.0.1:{LoopbackPort.Free().ToString(CultureInfo.InvariantCulture)}");
+        var all = new Dictionary<string, string>(settings) { ["urls"] = address.ToString() };
+        if (tls is not null)
+        {
+            all["Kestrel:Certificates:Default:Path"] = tls.Gateway.Certificate;
+            all["Kestrel:Certificates:Default:KeyPath"] = tls.Gateway.Key;
+        }
+
+        var process = AppProcess.Start("gateway", "Client/Gateway/Galaxy.Gateway", all, logDirectory, DeployedEnvironment.Gateway());
+        var gateway = new GatewayProcess(process, address, tls);
         try
         {
             await gateway.WaitReadyAsync(cancellationToken);
@@ -48,7 +72,7 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     private async Task WaitReadyAsync(CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient(Handler(_tls)) { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
         var waited = Stopwatch.StartNew();
         while (true)
         {

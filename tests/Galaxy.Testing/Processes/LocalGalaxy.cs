@@ -16,8 +16,10 @@ namespace Galaxy.Testing.Processes;
 /// <param name="UnitsPerLabscape">Units per labscape.</param>
 /// <param name="Settings">More settings for every silo and the gateway (e.g. <c>Galaxy:Collection:…</c>).</param>
 /// <param name="Seed">Write every unit's initial state before the silos start, as <c>./galaxy seed</c> does.</param>
+/// <param name="Tls">Run every hop over TLS with these certificates: PostgreSQL, silo to silo, gateway to silo, HTTPS.</param>
 public sealed record LocalGalaxyOptions(
-    int Silos, int Labscapes, int UnitsPerLabscape, IReadOnlyDictionary<string, string>? Settings = null, bool Seed = false);
+    int Silos, int Labscapes, int UnitsPerLabscape, IReadOnlyDictionary<string, string>? Settings = null, bool Seed = false,
+    TestTls? Tls = null);
 
 /// <summary>
 /// A whole Galaxy deployment on loopback, each part in its own process as <c>./galaxy up --silos N</c> runs it: a private
@@ -34,12 +36,16 @@ public sealed class LocalGalaxy : IAsyncDisposable
 
     private readonly List<AppProcess> _silos = [];
 
-    private LocalGalaxy(PostgresServer database, string clusterId, GalaxyTopology topology)
+    private LocalGalaxy(PostgresServer database, string clusterId, GalaxyTopology topology, TestTls? tls)
     {
         Database = database;
         ClusterId = clusterId;
         Topology = topology;
+        Tls = tls;
     }
+
+    /// <summary>The certificates every hop uses, when the galaxy runs in TLS mode.</summary>
+    public TestTls? Tls { get; }
 
     public GalaxyTopology Topology { get; }
 
@@ -63,9 +69,9 @@ public sealed class LocalGalaxy : IAsyncDisposable
 
     public static async Task<LocalGalaxy> StartAsync(LocalGalaxyOptions options, CancellationToken cancellationToken = default)
     {
-        var database = await PostgresServer.StartNewAsync(cancellationToken);
+        var database = await PostgresServer.StartNewAsync(cancellationToken, options.Tls);
         var topology = new GalaxyTopologyOptions { Labscapes = options.Labscapes, UnitsPerLabscape = options.UnitsPerLabscape }.ToTopology();
-        var galaxy = new LocalGalaxy(database, $"local-{Guid.NewGuid():N}", topology);
+        var galaxy = new LocalGalaxy(database, $"local-{Guid.NewGuid():N}", topology, options.Tls);
         try
         {
             await galaxy.LaunchAsync(options, cancellationToken);
@@ -89,7 +95,7 @@ public sealed class LocalGalaxy : IAsyncDisposable
     }
 
     public HttpClient CreateHttpClient(TimeSpan timeout) =>
-        new(new SocketsHttpHandler { MaxConnectionsPerServer = 1024, UseCookies = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        new(GatewayProcess.Handler(Tls))
         {
             BaseAddress = GatewayAddress,
             Timeout = timeout,
@@ -130,7 +136,7 @@ public sealed class LocalGalaxy : IAsyncDisposable
     private async Task LaunchAsync(LocalGalaxyOptions options, CancellationToken cancellationToken)
     {
         // Silos apply the schema themselves too; applied first, the membership table can be watched from the start.
-        await new SchemaMigrator().ApplyAsync(Database.ConnectionString, cancellationToken);
+        await new SchemaMigrator().ApplyAsync(TestRoles.As(Database.ConnectionString, DatabaseRoles.Owner), cancellationToken);
         if (options.Seed)
         {
             await using var seeder = new GalaxySeeder(Database.ConnectionString, ClusterId, Topology, new BatchingOptions().ToSettings(), TimeProvider.System);
@@ -141,7 +147,7 @@ public sealed class LocalGalaxy : IAsyncDisposable
 
         var common = new Dictionary<string, string>(options.Settings ?? new Dictionary<string, string>())
         {
-            ["ConnectionStrings:Galaxy"] = Database.ConnectionString,
+            ["ConnectionStrings:Galaxy"] = TestRoles.As(Database.ConnectionString, DatabaseRoles.Silo),
             ["Galaxy:Cluster:ClusterId"] = ClusterId,
             ["Galaxy:Cluster:ServiceId"] = ClusterId,
             ["Galaxy:Topology:Labscapes"] = options.Labscapes.ToString(CultureInfo.InvariantCulture),
@@ -151,7 +157,7 @@ public sealed class LocalGalaxy : IAsyncDisposable
 
         for (var i = 0; i < options.Silos; i++)
         {
-            _silos.Add(AppProcess.Start($"silo-{i}", "Silo/Galaxy.Silo", new Dictionary<string, string>(common)
+            _silos.Add(AppProcess.Start($"silo-{i}", "Silo/Galaxy.Silo", new Dictionary<string, string>(WithTls(common, options.Tls?.Silo))
             {
                 ["Galaxy:Cluster:SiloName"] = $"silo-{i}",
                 ["Galaxy:Cluster:SiloPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
@@ -161,14 +167,30 @@ public sealed class LocalGalaxy : IAsyncDisposable
 
         await WaitUntilAsync(async () => await ActiveSilosAsync(cancellationToken) == options.Silos, $"{options.Silos} active silos", cancellationToken);
 
-        Gateway = await GatewayProcess.StartAsync(new Dictionary<string, string>(common)
+        Gateway = await GatewayProcess.StartAsync(new Dictionary<string, string>(WithTls(common, options.Tls?.Gateway))
         {
+            ["ConnectionStrings:Galaxy"] = TestRoles.As(Database.ConnectionString, DatabaseRoles.Gateway),
             ["Galaxy:Guardian:SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["Galaxy:Guardian:Accounts:0:Name"] = AccountName,
             ["Galaxy:Guardian:Accounts:0:Role"] = Roles.LeadAi,
             ["Galaxy:Guardian:Accounts:0:PasswordHash"] = PasswordHasher.Hash(AccountPassword, iterations: 1_000),
             ["Galaxy:RateLimits:Inference:PermitLimit"] = "1000000000",
-        }, LogDirectory, cancellationToken);
+        }, LogDirectory, cancellationToken, options.Tls);
+    }
+
+    /// <summary><paramref name="settings"/> and, in TLS mode, the certificate settings of the process's role.</summary>
+    private Dictionary<string, string> WithTls(Dictionary<string, string> settings, (string Certificate, string Key)? role)
+    {
+        var all = new Dictionary<string, string>(settings);
+        if (Tls is not null && role is { } certificate)
+        {
+            foreach (var (key, value) in Tls.ClusterSettings(certificate))
+            {
+                all[key] = value;
+            }
+        }
+
+        return all;
     }
 
     private async Task WaitUntilAsync(Func<Task<bool>> condition, string what, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Galaxy.Persistence;
 using Npgsql;
 
 namespace Galaxy.Testing.Processes;
@@ -16,33 +17,47 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly string _bin;
     private readonly string _dataDirectory;
 
-    private PostgresServer(string bin, string dataDirectory, int port)
+    private readonly TestTls? _tls;
+
+    private PostgresServer(string bin, string dataDirectory, int port, TestTls? tls)
     {
         _bin = bin;
         _dataDirectory = dataDirectory;
         Port = port;
+        _tls = tls;
     }
 
     public int Port { get; }
 
     public bool IsRunning { get; private set; }
 
-    public string ConnectionString => new NpgsqlConnectionStringBuilder
+    /// <summary>The superuser's connection string; over TLS verified against the test CA when the server has <see cref="TestTls"/>.</summary>
+    public string ConnectionString
     {
-        Host = "127.0.0.1",
-        Port = Port,
-        Username = User,
-        Database = Database,
-        MaxPoolSize = 200,
-    }.ConnectionString;
+        get
+        {
+            var connectionString = new NpgsqlConnectionStringBuilder
+            {
+                Host = "127.0.0.1",
+                Port = Port,
+                Username = User,
+                Database = Database,
+                MaxPoolSize = 200,
+            }.ConnectionString;
+            return _tls is null ? connectionString : GalaxyConnection.RequireTls(connectionString, _tls.AuthorityFile);
+        }
+    }
 
-    /// <summary>Initialises a fresh cluster (fsync on, as in production), starts it and creates the database.</summary>
-    public static async Task<PostgresServer> StartNewAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Initialises a fresh cluster (fsync on, as in production), starts it and creates the database. With
+    /// <paramref name="tls"/>, the server speaks TLS with its certificate and accepts no connection without it.
+    /// </summary>
+    public static async Task<PostgresServer> StartNewAsync(CancellationToken cancellationToken = default, TestTls? tls = null)
     {
         var bin = FindBinaries();
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"galaxy-pg-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dataDirectory);
-        var server = new PostgresServer(bin, dataDirectory, LoopbackPort.Free());
+        var server = new PostgresServer(bin, dataDirectory, LoopbackPort.Free(), tls);
         try
         {
             if (Environment.IsPrivilegedProcess)
@@ -51,11 +66,17 @@ public sealed class PostgresServer : IAsyncDisposable
             }
 
             await server.RunAsServerUserAsync("initdb", ["-D", dataDirectory, "-U", User, "--auth=trust", "--encoding=UTF8", "--no-sync"], cancellationToken);
+            if (tls is not null)
+            {
+                await server.RequireTlsAsync(tls, cancellationToken);
+            }
+
             await server.StartAsync(cancellationToken);
             await using var connection = new NpgsqlConnection(
                 new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
             await connection.OpenAsync(cancellationToken);
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {Database}", connection);
+            await TestRoles.EnsureAsync(server.ConnectionString);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {Database} OWNER {DatabaseRoles.Owner}", connection);
             await create.ExecuteNonQueryAsync(cancellationToken);
             return server;
         }
@@ -72,6 +93,7 @@ public sealed class PostgresServer : IAsyncDisposable
         [
             $"-c port={Port}", "-c listen_addresses=127.0.0.1", $"-c unix_socket_directories={_dataDirectory}",
             "-c fsync=on", "-c synchronous_commit=on", "-c max_connections=400", "-c shared_buffers=256MB", "-c max_wal_size=4GB",
+            .. _tls is null ? Array.Empty<string>() : ["-c ssl=on", "-c ssl_cert_file=server.pem", "-c ssl_key_file=server.key", "-c ssl_min_protocol_version=TLSv1.2"],
         ];
         await RunAsServerUserAsync(
             "pg_ctl", ["-D", _dataDirectory, "-l", Path.Combine(_dataDirectory, "server.log"), "-w", "-t", "60", "-o", string.Join(' ', settings), "start"],
@@ -87,6 +109,25 @@ public sealed class PostgresServer : IAsyncDisposable
     {
         await RunAsServerUserAsync("pg_ctl", ["-D", _dataDirectory, "-m", crash ? "immediate" : "fast", "-w", "stop"], cancellationToken);
         IsRunning = false;
+    }
+
+    /// <summary>The server's certificate and key in its data folder (the key its user's alone), and TCP only over TLS.</summary>
+    private async Task RequireTlsAsync(TestTls tls, CancellationToken cancellationToken)
+    {
+        File.Copy(tls.Postgres.Certificate, Path.Combine(_dataDirectory, "server.pem"));
+        File.Copy(tls.Postgres.Key, Path.Combine(_dataDirectory, "server.key"));
+        await File.WriteAllTextAsync(Path.Combine(_dataDirectory, "pg_hba.conf"),
+            "local all all trust\nhostssl all all 127.0.0.1/32 trust\n", cancellationToken);
+        if (Environment.IsPrivilegedProcess)
+        {
+            await RunAsync("chown", ["postgres", Path.Combine(_dataDirectory, "server.pem"), Path.Combine(_dataDirectory, "server.key"),
+                Path.Combine(_dataDirectory, "pg_hba.conf")], cancellationToken);
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(Path.Combine(_dataDirectory, "server.key"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 
     public async ValueTask DisposeAsync()

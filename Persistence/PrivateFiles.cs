@@ -1,9 +1,9 @@
-namespace Galaxy.Gateway.Guardian;
+namespace Galaxy.Persistence;
 
 /// <summary>Writes secrets to files only their owner can read (mode 600), created that way rather than narrowed after.</summary>
-internal static class PrivateFile
+public static class PrivateFiles
 {
-    // UTF-8 without a byte-order mark: these files are read by people and shell tools as much as by the gateway.
+    // UTF-8 without a byte-order mark: these files are read by people and shell tools as much as by programs.
     private static readonly System.Text.UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     public static void Write(string path, string content)

@@ -1,0 +1,32 @@
+using System.Runtime.CompilerServices;
+using Npgsql;
+
+namespace Galaxy.Persistence.Audit;
+
+/// <summary>Streams the audit chain's rows in order, straight from the table: no database function is trusted.</summary>
+public static class AuditRows
+{
+    public static async IAsyncEnumerable<AuditRow> ReadAfterAsync(
+        NpgsqlConnection connection, long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT seq, at, principal, action, target, outcome, request_digest, prev_hash, hash FROM galaxy_audit WHERE seq > $1 ORDER BY seq",
+            connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = afterSeq });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new AuditRow(
+                reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetInt32(5), reader.GetString(6), reader.GetFieldValue<byte[]>(7), reader.GetFieldValue<byte[]>(8));
+        }
+    }
+
+    /// <summary>The head the database claims: <c>galaxy_audit_head</c>'s sequence number and hash.</summary>
+    public static async Task<(long Seq, byte[] Hash)> ReadHeadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT seq, hash FROM galaxy_audit_head", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)) : (0, []);
+    }
+}
