@@ -26,11 +26,14 @@ ALTER TABLE galaxy_model_versions ADD COLUMN IF NOT EXISTS data_key_id uuid NULL
 -- Sizes are checked on plaintext only; a sealed value is 28 bytes longer (nonce and tag), and authenticated on every read.
 ALTER TABLE galaxy_datasets DROP CONSTRAINT IF EXISTS galaxy_datasets_check;
 ALTER TABLE galaxy_datasets DROP CONSTRAINT IF EXISTS galaxy_datasets_check1;
+ALTER TABLE galaxy_datasets DROP CONSTRAINT IF EXISTS galaxy_datasets_features_size;
+ALTER TABLE galaxy_datasets DROP CONSTRAINT IF EXISTS galaxy_datasets_labels_present;
 ALTER TABLE galaxy_datasets ADD CONSTRAINT galaxy_datasets_features_size CHECK (
     data_key_id IS NOT NULL OR length(features) = 4 * rows * cardinality(feature_names));
 ALTER TABLE galaxy_datasets ADD CONSTRAINT galaxy_datasets_labels_present CHECK (
     CASE WHEN data_key_id IS NULL THEN cardinality(labels) = rows ELSE labels_sealed IS NOT NULL AND cardinality(labels) = 0 END);
 ALTER TABLE galaxy_model_versions DROP CONSTRAINT IF EXISTS galaxy_model_versions_check;
+ALTER TABLE galaxy_model_versions DROP CONSTRAINT IF EXISTS galaxy_model_versions_weights_size;
 ALTER TABLE galaxy_model_versions ADD CONSTRAINT galaxy_model_versions_weights_size CHECK (
     data_key_id IS NOT NULL OR length(weights) = 4 * (hidden * inputs + hidden + outputs * hidden + outputs));
 
