@@ -1,3 +1,4 @@
+using Galaxy.Registry.Protection;
 using Npgsql;
 using static Galaxy.Registry.RegistrySql;
 
@@ -14,9 +15,10 @@ public sealed record TrainingJobRow(
 
 /// <summary>
 /// What training jobs publish and keep in PostgreSQL beside their grain state: their row in the job list, and their
-/// last epoch checkpoint (every candidate's parameters), which a job resumes from on another silo.
+/// last epoch checkpoint (every candidate's parameters), which a job resumes from on another silo. With a
+/// <see cref="DataProtector"/> that has a key, checkpoints are sealed like the weights they become.
 /// </summary>
-public sealed class TrainingJobStore(NpgsqlDataSource database, TimeProvider time)
+public sealed class TrainingJobStore(NpgsqlDataSource database, TimeProvider time, DataProtector? protector = null)
 {
     private const string Columns = """
         j.job_id, j.model_id, m.name, j.dataset_id, j.status, j.requested_by, j.created_at, j.start_time, j.end_time,
@@ -61,25 +63,57 @@ public sealed class TrainingJobStore(NpgsqlDataSource database, TimeProvider tim
             connection, "SELECT job_id FROM galaxy_training_jobs WHERE status IN ('QUEUED', 'RUNNING')", row => row.GetGuid(0), cancellationToken);
     }
 
-    public async Task SaveCheckpointAsync(Guid jobId, int epochsDone, float[] parameters, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = Command(connection, null, """
-            INSERT INTO galaxy_training_checkpoints (job_id, epochs_done, parameters, saved_at) VALUES ($1, $2, $3, $4)
-            ON CONFLICT (job_id) DO UPDATE SET epochs_done = excluded.epochs_done, parameters = excluded.parameters, saved_at = excluded.saved_at
-            """,
-            jobId, epochsDone, Float32Bytes.ToBytes(parameters), time.GetUtcNow());
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    /// <summary>Replaces the job's checkpoint; sealed under one data key per job when a key-encryption key is configured.</summary>
+    public Task SaveCheckpointAsync(Guid jobId, int epochsDone, float[] parameters, CancellationToken cancellationToken) =>
+        database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var stored = Float32Bytes.ToBytes(parameters);
+            Guid? dataKey = null;
+            if (protector is { Enabled: true } sealer)
+            {
+                dataKey = await ReadFirstAsync<Guid?>(connection, transaction,
+                        "SELECT data_key_id FROM galaxy_training_checkpoints WHERE job_id = $1 FOR UPDATE",
+                        row => row.IsDBNull(0) ? null : row.GetGuid(0), cancellationToken, jobId)
+                    ?? await sealer.NewDataKeyAsync(connection, transaction, time.GetUtcNow(), cancellationToken);
+                stored = await sealer.SealAsync(connection, dataKey.Value, stored, CheckpointContext(jobId), cancellationToken);
+            }
+
+            await using var command = Command(connection, transaction, """
+                INSERT INTO galaxy_training_checkpoints (job_id, epochs_done, parameters, saved_at, data_key_id) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (job_id) DO UPDATE SET epochs_done = excluded.epochs_done, parameters = excluded.parameters,
+                    saved_at = excluded.saved_at, data_key_id = excluded.data_key_id
+                """,
+                jobId, epochsDone, stored, time.GetUtcNow(), dataKey);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return true;
+        }, cancellationToken);
 
     /// <summary>The job's last checkpoint, or null when it has none.</summary>
+    /// <exception cref="System.Security.Cryptography.CryptographicException">It is sealed and cannot be opened with the configured keys.</exception>
     public async Task<(int EpochsDone, float[] Parameters)?> LoadCheckpointAsync(Guid jobId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await ReadFirstAsync<(int, float[])?>(
-            connection, null, "SELECT epochs_done, parameters FROM galaxy_training_checkpoints WHERE job_id = $1",
-            row => (row.GetInt32(0), Float32Bytes.FromBytes(row.GetFieldValue<byte[]>(1))), cancellationToken, jobId);
+        var found = await ReadFirstAsync<(int EpochsDone, byte[] Parameters, Guid? DataKey)?>(
+            connection, null, "SELECT epochs_done, parameters, data_key_id FROM galaxy_training_checkpoints WHERE job_id = $1",
+            row => (row.GetInt32(0), row.GetFieldValue<byte[]>(1), row.IsDBNull(2) ? null : row.GetGuid(2)), cancellationToken, jobId);
+        if (found is not { } checkpoint)
+        {
+            return null;
+        }
+
+        var parameters = checkpoint.Parameters;
+        if (checkpoint.DataKey is { } key)
+        {
+            var opener = protector ?? throw new System.Security.Cryptography.CryptographicException(
+                $"The checkpoint of training job {jobId} is sealed and no key-encryption key is configured.");
+            parameters = await opener.OpenAsync(connection, key, parameters, CheckpointContext(jobId), cancellationToken);
+        }
+
+        return (checkpoint.EpochsDone, Float32Bytes.FromBytes(parameters));
     }
+
+    // A sealed checkpoint opens only as the checkpoint of the job it was sealed for.
+    private static string CheckpointContext(Guid jobId) => $"galaxy_training_checkpoints.parameters:{jobId}";
 
     public async Task DeleteCheckpointAsync(Guid jobId, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Galaxy.Registry.Protection;
+using Galaxy.Registry.Training;
 using Npgsql;
 
 namespace Galaxy.Registry.Tests;
@@ -113,6 +114,32 @@ public sealed class DataProtectionTests : IAsyncLifetime
             (await new DatasetStore(_source, TimeProvider.System, protector).LoadAsync(dataset.Id, CancellationToken.None))!.Labels);
         Assert.Equal(RegistryDatabase.TinyVersion().Weights,
             await new ModelRegistry(_source, TimeProvider.System, protector).LoadWeightsAsync(version.ModelId, 1, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_training_checkpoint_is_sealed_under_its_job_and_opens_only_with_the_key()
+    {
+        var protector = new DataProtector([First], null);
+        var (dataset, version) = await StoreAsync(protector, "checkpointed");
+        var store = new TrainingJobStore(_source, TimeProvider.System, protector);
+        var job = Guid.NewGuid();
+        await store.PublishAsync(new TrainingJobRow(
+            job, version.ModelId, "checkpointed", dataset.Id, "RUNNING", "tester", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null,
+            0.5, 1, 2, 1, null, null, 0, 0, null), "{}", CancellationToken.None);
+        float[] parameters = [0.25f, -1.5f, 3.75f, 8.125f];
+
+        await store.SaveCheckpointAsync(job, 1, parameters, CancellationToken.None);
+        var firstKey = await _database.ScalarAsync<Guid>("SELECT data_key_id FROM galaxy_training_checkpoints WHERE job_id = $1", job);
+        await store.SaveCheckpointAsync(job, 2, parameters, CancellationToken.None);
+
+        var raw = (await _database.ScalarAsync<byte[]>("SELECT parameters FROM galaxy_training_checkpoints WHERE job_id = $1", job))!;
+        Assert.Equal(Float32Bytes.ToBytes(parameters).Length + AesGcmSeal.Overhead, raw.Length);
+        Assert.False(raw.AsSpan().IndexOf(Float32Bytes.ToBytes(parameters).AsSpan(0, 8)) >= 0);
+        Assert.Equal(firstKey, await _database.ScalarAsync<Guid>("SELECT data_key_id FROM galaxy_training_checkpoints WHERE job_id = $1", job));
+        var loaded = await store.LoadCheckpointAsync(job, CancellationToken.None);
+        Assert.Equal(2, loaded!.Value.EpochsDone);
+        Assert.Equal(parameters, loaded.Value.Parameters);
+        await Assert.ThrowsAsync<CryptographicException>(() => new TrainingJobStore(_source, TimeProvider.System).LoadCheckpointAsync(job, CancellationToken.None));
     }
 
     private async Task<(DatasetInfo Dataset, ModelVersion Version)> StoreAsync(DataProtector? protector, string name, string csv = Csv)
