@@ -10,7 +10,8 @@ namespace Galaxy.Operations.Restore;
 /// <summary>
 /// Point-in-time restore: a verified base backup laid down as a new data folder, a server started on it in archive
 /// recovery (<c>recovery.signal</c>, segments fetched from the archive) until the <see cref="RecoveryTarget"/>,
-/// promoted, its recovery settings removed, and the restored database read and checked (<see cref="RestoredDatabase"/>).
+/// promoted, its recovery settings and the lost cluster's membership removed, and the restored database read and
+/// checked (<see cref="RestoredDatabase"/>).
 /// </summary>
 public sealed partial class Restorer(BackupStore store, PostgresTools tools, TimeProvider time)
 {
@@ -48,6 +49,7 @@ public sealed partial class Restorer(BackupStore store, PostgresTools tools, Tim
             await WaitForPromotionAsync(request, connectionString, cancellationToken);
             var recoverySeconds = recovery.Elapsed.TotalSeconds;
             var timeline = await ResetRecoverySettingsAsync(connectionString, cancellationToken);
+            await ForgetMembershipAsync(connectionString, cancellationToken);
             request.Progress("checking the restored database", null);
             var database = await RestoredDatabase.ReadAsync(connectionString, cancellationToken);
             return new RestoreResult(backup.Id, RestoredTo(request.DataDirectory), timeline, movedAside, database, copySeconds, recoverySeconds, connectionString);
@@ -192,6 +194,7 @@ public sealed partial class Restorer(BackupStore store, PostgresTools tools, Tim
         [
             $"-c port={request.Port}", "-c listen_addresses=127.0.0.1", $"-c unix_socket_directories={request.DataDirectory}",
             "-c logging_collector=off", $"-c archive_mode={(request.ArchiveAfterRestore ? "on" : "off")}",
+            .. await PrimarySettingsAsync(request.DataDirectory, cancellationToken),
         ];
         var start = await tools.RunAsServerAsync(
             "pg_ctl",
@@ -201,6 +204,28 @@ public sealed partial class Restorer(BackupStore store, PostgresTools tools, Tim
         {
             throw new OperationsException($"The restored server did not start:\n{LogTail(request.DataDirectory)}");
         }
+    }
+
+    /// <summary>
+    /// Recovery refuses to run with fewer connections, workers or locks than the backed-up server had (they size shared
+    /// memory the WAL refers to); that server may have set them on its command line, outside any file the backup holds,
+    /// so they are read from the backup's control file and given to the recovering server.
+    /// </summary>
+    private async Task<IEnumerable<string>> PrimarySettingsAsync(string dataDirectory, CancellationToken cancellationToken)
+    {
+        var control = (await tools.RunAsync("pg_controldata", [dataDirectory], cancellationToken: cancellationToken)).ThrowIfFailed("pg_controldata");
+        var settings = new Dictionary<string, string>
+        {
+            ["max_connections setting"] = "max_connections",
+            ["max_worker_processes setting"] = "max_worker_processes",
+            ["max_wal_senders setting"] = "max_wal_senders",
+            ["max_prepared_xacts setting"] = "max_prepared_transactions",
+            ["max_locks_per_xact setting"] = "max_locks_per_transaction",
+        };
+        return control.Output.Split('\n')
+            .Select(line => line.Split(':', 2))
+            .Where(parts => parts.Length == 2 && settings.ContainsKey(parts[0].Trim()))
+            .Select(parts => $"-c {settings[parts[0].Trim()]}={parts[1].Trim()}");
     }
 
     private static async Task WaitForPromotionAsync(RestoreRequest request, string connectionString, CancellationToken cancellationToken)
@@ -254,6 +279,24 @@ public sealed partial class Restorer(BackupStore store, PostgresTools tools, Tim
 
         await using var timeline = new NpgsqlCommand("SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)", connection);
         return int.Parse((string)(await timeline.ExecuteScalarAsync(cancellationToken))!, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// The restored membership table lists the silos of the cluster that was lost, as alive: new silos would wait to
+    /// reach them before they join. Membership is not data (silos write it as they join), so it does not come back.
+    /// </summary>
+    private static async Task ForgetMembershipAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var forget = new NpgsqlCommand(
+            """
+            DO $$ BEGIN
+                IF to_regclass('orleansmembershiptable') IS NOT NULL THEN DELETE FROM OrleansMembershipTable; END IF;
+                IF to_regclass('orleansmembershipversiontable') IS NOT NULL THEN DELETE FROM OrleansMembershipVersionTable; END IF;
+            END $$
+            """, connection);
+        await forget.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The last replayed commit's time, as the server logged it at the end of recovery.</summary>

@@ -11,12 +11,22 @@ namespace Galaxy.Testing;
 /// </summary>
 public sealed class TestDatabase : IAsyncLifetime, IAsyncDisposable
 {
-    private readonly string _serverConnectionString = FindServerConnectionString();
+    private string? _server;
+
+    /// <summary>A database on the server of <c>./galaxy test</c>.</summary>
+    public TestDatabase()
+    {
+    }
+
+    /// <summary>A database on another server (a private one a test may back up and restore).</summary>
+    public TestDatabase(string serverConnectionString) => _server = serverConnectionString;
+
+    private string ServerConnectionString => _server ??= FindServerConnectionString();
 
     public string Name { get; } = $"galaxy_test_{Guid.NewGuid():N}";
 
     /// <summary>The connection string of the fresh database.</summary>
-    public string ConnectionString => new NpgsqlConnectionStringBuilder(_serverConnectionString) { Database = Name }.ConnectionString;
+    public string ConnectionString => new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = Name }.ConnectionString;
 
     public static async Task<TestDatabase> CreateAsync()
     {
@@ -56,7 +66,7 @@ public sealed class TestDatabase : IAsyncLifetime, IAsyncDisposable
     private async Task ExecuteOnServerAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(
-            new NpgsqlConnectionStringBuilder(_serverConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
+            new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();

@@ -16,8 +16,10 @@ namespace Galaxy.Testing.Processes;
 /// <param name="UnitsPerLabscape">Units per labscape.</param>
 /// <param name="Settings">More settings for every silo and the gateway (e.g. <c>Galaxy:Collection:…</c>).</param>
 /// <param name="Seed">Write every unit's initial state before the silos start, as <c>./galaxy seed</c> does.</param>
+/// <param name="PostgresSettings">More PostgreSQL settings, given at every start (<c>archive_mode=on</c>).</param>
 public sealed record LocalGalaxyOptions(
-    int Silos, int Labscapes, int UnitsPerLabscape, IReadOnlyDictionary<string, string>? Settings = null, bool Seed = false);
+    int Silos, int Labscapes, int UnitsPerLabscape, IReadOnlyDictionary<string, string>? Settings = null, bool Seed = false,
+    IReadOnlyList<string>? PostgresSettings = null);
 
 /// <summary>
 /// A whole Galaxy deployment on loopback, each part in its own process as <c>./galaxy up --silos N</c> runs it: a private
@@ -33,12 +35,14 @@ public sealed class LocalGalaxy : IAsyncDisposable
     private const int Active = 3;
 
     private readonly List<AppProcess> _silos = [];
+    private readonly LocalGalaxyOptions _options;
 
-    private LocalGalaxy(PostgresServer database, string clusterId, GalaxyTopology topology)
+    private LocalGalaxy(PostgresServer database, string clusterId, GalaxyTopology topology, LocalGalaxyOptions options)
     {
         Database = database;
         ClusterId = clusterId;
         Topology = topology;
+        _options = options;
     }
 
     public GalaxyTopology Topology { get; }
@@ -63,12 +67,13 @@ public sealed class LocalGalaxy : IAsyncDisposable
 
     public static async Task<LocalGalaxy> StartAsync(LocalGalaxyOptions options, CancellationToken cancellationToken = default)
     {
-        var database = await PostgresServer.StartNewAsync(cancellationToken);
+        var database = await PostgresServer.StartNewAsync(cancellationToken, [.. options.PostgresSettings ?? []]);
         var topology = new GalaxyTopologyOptions { Labscapes = options.Labscapes, UnitsPerLabscape = options.UnitsPerLabscape }.ToTopology();
-        var galaxy = new LocalGalaxy(database, $"local-{Guid.NewGuid():N}", topology);
+        var galaxy = new LocalGalaxy(database, $"local-{Guid.NewGuid():N}", topology, options);
         try
         {
-            await galaxy.LaunchAsync(options, cancellationToken);
+            await galaxy.PrepareDatabaseAsync(cancellationToken);
+            await galaxy.LaunchAsync(cancellationToken);
             return galaxy;
         }
         catch (Exception exception)
@@ -113,6 +118,21 @@ public sealed class LocalGalaxy : IAsyncDisposable
 
     public string LastLines() => string.Join('\n', Processes.Select(process => process.LastLines()));
 
+    /// <summary>SIGKILL for every silo and the gateway, as <c>./galaxy restore</c> stops a galaxy before it restores.</summary>
+    public async Task StopProcessesAsync()
+    {
+        foreach (var process in Processes)
+        {
+            await process.DisposeAsync();
+        }
+
+        _silos.Clear();
+        Gateway = null;
+    }
+
+    /// <summary>Starts the silos and the gateway again on the database as it is now (after a restore, say).</summary>
+    public Task RestartProcessesAsync(CancellationToken cancellationToken = default) => LaunchAsync(cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         foreach (var process in Processes)
@@ -127,18 +147,22 @@ public sealed class LocalGalaxy : IAsyncDisposable
         }
     }
 
-    private async Task LaunchAsync(LocalGalaxyOptions options, CancellationToken cancellationToken)
+    private async Task PrepareDatabaseAsync(CancellationToken cancellationToken)
     {
         // Silos apply the schema themselves too; applied first, the membership table can be watched from the start.
         await new SchemaMigrator().ApplyAsync(Database.ConnectionString, cancellationToken);
-        if (options.Seed)
+        if (_options.Seed)
         {
             await using var seeder = new GalaxySeeder(Database.ConnectionString, ClusterId, Topology, new BatchingOptions().ToSettings(), TimeProvider.System);
             await Parallel.ForEachAsync(
                 Enumerable.Range(0, Topology.Labscapes), new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken },
                 async (labscape, token) => await seeder.SeedLabscapeAsync(labscape, token));
         }
+    }
 
+    private async Task LaunchAsync(CancellationToken cancellationToken)
+    {
+        var options = _options;
         var common = new Dictionary<string, string>(options.Settings ?? new Dictionary<string, string>())
         {
             ["ConnectionStrings:Galaxy"] = Database.ConnectionString,

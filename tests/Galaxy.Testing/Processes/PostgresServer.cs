@@ -15,15 +15,20 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private readonly string _bin;
     private readonly string _dataDirectory;
+    private readonly IReadOnlyList<string> _settings;
 
-    private PostgresServer(string bin, string dataDirectory, int port)
+    private PostgresServer(string bin, string dataDirectory, int port, IReadOnlyList<string> settings)
     {
         _bin = bin;
         _dataDirectory = dataDirectory;
         Port = port;
+        _settings = settings;
     }
 
     public int Port { get; }
+
+    /// <summary>The server's data folder: a drill may destroy it (<see cref="DestroyAsync"/>) and restore it.</summary>
+    public string DataDirectory => _dataDirectory;
 
     public bool IsRunning { get; private set; }
 
@@ -36,13 +41,16 @@ public sealed class PostgresServer : IAsyncDisposable
         MaxPoolSize = 200,
     }.ConnectionString;
 
-    /// <summary>Initialises a fresh cluster (fsync on, as in production), starts it and creates the database.</summary>
-    public static async Task<PostgresServer> StartNewAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Initialises a fresh cluster (fsync on, as in production), starts it and creates the database.
+    /// <paramref name="settings"/> are more server settings (<c>archive_mode=on</c>), given at every start.
+    /// </summary>
+    public static async Task<PostgresServer> StartNewAsync(CancellationToken cancellationToken = default, params string[] settings)
     {
         var bin = FindBinaries();
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"galaxy-pg-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dataDirectory);
-        var server = new PostgresServer(bin, dataDirectory, LoopbackPort.Free());
+        var server = new PostgresServer(bin, dataDirectory, LoopbackPort.Free(), settings);
         try
         {
             if (Environment.IsPrivilegedProcess)
@@ -72,6 +80,7 @@ public sealed class PostgresServer : IAsyncDisposable
         [
             $"-c port={Port}", "-c listen_addresses=127.0.0.1", $"-c unix_socket_directories={_dataDirectory}",
             "-c fsync=on", "-c synchronous_commit=on", "-c max_connections=400", "-c shared_buffers=256MB", "-c max_wal_size=4GB",
+            .. _settings.Select(setting => $"-c {setting}"),
         ];
         await RunAsServerUserAsync(
             "pg_ctl", ["-D", _dataDirectory, "-l", Path.Combine(_dataDirectory, "server.log"), "-w", "-t", "60", "-o", string.Join(' ', settings), "start"],
@@ -89,6 +98,14 @@ public sealed class PostgresServer : IAsyncDisposable
         IsRunning = false;
     }
 
+    /// <summary>The disaster: the server crashes and its data folder is deleted, WAL and all.</summary>
+    public async Task DestroyAsync(CancellationToken cancellationToken = default)
+    {
+        await StopAsync(crash: true, cancellationToken);
+        NpgsqlConnection.ClearAllPools();
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (IsRunning)
@@ -97,7 +114,10 @@ public sealed class PostgresServer : IAsyncDisposable
         }
 
         NpgsqlConnection.ClearAllPools();
-        Directory.Delete(_dataDirectory, recursive: true);
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
     }
 
     private Task RunAsServerUserAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
