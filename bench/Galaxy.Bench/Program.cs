@@ -8,6 +8,7 @@ IBenchmark[] benchmarks =
     new GatewayBenchmark(),
     new GalaxyBenchmark(),
     new FailoverBenchmark(),
+    new RecoveryBenchmark(),
     new TrainingBenchmark(),
 ];
 

@@ -123,7 +123,7 @@ public sealed class RecoveryDrill(LocalGalaxy galaxy, int units, BackupOptions b
             var check = await CheckAsync(after, restorePoint, backup.FinishedAt, cancellationToken);
             return new RecoveryReport
             {
-                Units = units,
+                Units = check.Units,
                 Acknowledged = Interlocked.Read(ref _acknowledged),
                 LostBeforeRestorePoint = check.LostBefore,
                 LostAfterRestorePoint = check.LostAfter,
@@ -188,22 +188,24 @@ public sealed class RecoveryDrill(LocalGalaxy galaxy, int units, BackupOptions b
         }
     }
 
-    private async Task<(long LostBefore, long LostAfter, long FromArchive, DateTimeOffset? OldestLost, int Diverged)> CheckAsync(
+    /// <summary>Every unit learned on, read back and held to its ledger and to a replay of its restored revision.</summary>
+    private async Task<(int Units, long LostBefore, long LostAfter, long FromArchive, DateTimeOffset? OldestLost, int Diverged)> CheckAsync(
         GalaxyClient client, DateTimeOffset restorePoint, DateTimeOffset backupFinished, CancellationToken cancellationToken)
     {
-        var states = new UnitState[units];
+        var touched = Enumerable.Range(0, units).Where(unit => _ledgers[unit].Revision > 0).ToArray();
+        var states = new UnitState[touched.Length];
         await Parallel.ForEachAsync(
-            Enumerable.Range(0, units),
+            Enumerable.Range(0, touched.Length),
             new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken },
-            async (unit, token) => states[unit] = await WithRetriesAsync(() => client.GetUnitAsync(unit, token)));
+            async (i, token) => states[i] = await WithRetriesAsync(() => client.GetUnitAsync(touched[i], token)));
 
         long lostBefore = 0, lostAfter = 0, fromArchive = 0;
         DateTimeOffset? oldestLost = null;
-        for (var unit = 0; unit < units; unit++)
+        for (var i = 0; i < touched.Length; i++)
         {
-            foreach (var (revision, at) in _ledgers[unit].Acknowledged)
+            foreach (var (revision, at) in _ledgers[touched[i]].Acknowledged)
             {
-                if (revision <= states[unit].Revision)
+                if (revision <= states[i].Revision)
                 {
                     fromArchive += at > backupFinished ? 1 : 0;
                     continue;
@@ -223,11 +225,10 @@ public sealed class RecoveryDrill(LocalGalaxy galaxy, int units, BackupOptions b
         }
 
         // Restored state is whole: each unit's parameters are its restored revision's learns replayed on its seed.
-        var allUnits = Enumerable.Range(0, units).ToArray();
-        var expected = await LearnReplay.ParametersAfterAsync(allUnits, states.Select(state => state.Revision).ToArray(), Input, Target, galaxy.Topology);
-        var diverged = allUnits.Count(unit =>
-            LearnReplay.LargestDifference(expected[unit], states[unit].Parameters) > 0 || states[unit].Learns != states[unit].Revision);
-        return (lostBefore, lostAfter, fromArchive, oldestLost, diverged);
+        var expected = await LearnReplay.ParametersAfterAsync(touched, states.Select(state => state.Revision).ToArray(), Input, Target, galaxy.Topology);
+        var diverged = Enumerable.Range(0, touched.Length).Count(i =>
+            LearnReplay.LargestDifference(expected[i], states[i].Parameters) > 0 || states[i].Learns != states[i].Revision);
+        return (touched.Length, lostBefore, lostAfter, fromArchive, oldestLost, diverged);
     }
 
     private static async Task<T> WithRetriesAsync<T>(Func<Task<T>> call)

@@ -3,6 +3,7 @@ namespace Galaxy.Testing.Recovery;
 /// <summary>What a <see cref="RecoveryDrill"/> saw. Times are seconds.</summary>
 public sealed record RecoveryReport
 {
+    /// <summary>Units the drill learned on (and read back at the end).</summary>
     public required int Units { get; init; }
 
     public required long Acknowledged { get; init; }
