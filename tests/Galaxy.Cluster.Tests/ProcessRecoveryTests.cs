@@ -28,6 +28,7 @@ public sealed class ProcessRecoveryTests(ITestOutputHelper output)
         }
         await using var galaxy = await LocalGalaxy.StartAsync(
             new LocalGalaxyOptions(Silos: 2, Labscapes, UnitsPerLabscape, Seed: true, PostgresSettings: ["archive_mode=on"]));
+        await AssertSilosReadyAsync(galaxy);
         var drill = new RecoveryDrill(
             galaxy, Labscapes * UnitsPerLabscape,
             new BackupOptions { Directory = backups.FullName, ArchiveTimeoutSeconds = 2 }.Validate(),
@@ -58,5 +59,17 @@ public sealed class ProcessRecoveryTests(ITestOutputHelper output)
         Assert.True(report.AuditIntact, report.RestoredDatabase);
         // Archived every 2 s: what the loss cost is bounded by that, plus the time a busy machine takes to archive.
         Assert.True(report.RecoveryPointSeconds <= 10, $"the loss cost {report.RecoveryPointSeconds:F1} s of acknowledged learns");
+    }
+
+    // What Kubernetes probes (deploy/kubernetes): every silo live, and ready once Active in the membership.
+    private static async Task AssertSilosReadyAsync(LocalGalaxy galaxy)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        foreach (var silo in galaxy.SiloHealth)
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync(new Uri(silo, "/health/live"))).StatusCode);
+            var ready = await http.GetAsync(new Uri(silo, "/health/ready"));
+            Assert.True(ready.IsSuccessStatusCode, $"{silo}: {(int)ready.StatusCode} {await ready.Content.ReadAsStringAsync()}");
+        }
     }
 }

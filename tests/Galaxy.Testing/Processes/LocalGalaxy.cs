@@ -35,6 +35,7 @@ public sealed class LocalGalaxy : IAsyncDisposable
     private const int Active = 3;
 
     private readonly List<AppProcess> _silos = [];
+    private readonly List<Uri> _siloHealth = [];
     private readonly LocalGalaxyOptions _options;
 
     private LocalGalaxy(PostgresServer database, string clusterId, GalaxyTopology topology, LocalGalaxyOptions options)
@@ -58,6 +59,9 @@ public sealed class LocalGalaxy : IAsyncDisposable
     public string ClusterId { get; }
 
     public IReadOnlyList<AppProcess> Silos => _silos;
+
+    /// <summary>Each silo's health endpoint (<c>Galaxy:Health:Port</c>), in the order of <see cref="Silos"/>.</summary>
+    public IReadOnlyList<Uri> SiloHealth => _siloHealth;
 
     public GatewayProcess? Gateway { get; private set; }
 
@@ -127,6 +131,7 @@ public sealed class LocalGalaxy : IAsyncDisposable
         }
 
         _silos.Clear();
+        _siloHealth.Clear();
         Gateway = null;
     }
 
@@ -175,9 +180,12 @@ public sealed class LocalGalaxy : IAsyncDisposable
 
         for (var i = 0; i < options.Silos; i++)
         {
+            var healthPort = LoopbackPort.Free();
+            _siloHealth.Add(new Uri($"http://127.0.0.1:{healthPort.ToString(CultureInfo.InvariantCulture)}"));
             _silos.Add(AppProcess.Start($"silo-{i}", "Silo/Galaxy.Silo", new Dictionary<string, string>(common)
             {
                 ["Galaxy:Cluster:SiloName"] = $"silo-{i}",
+                ["Galaxy:Health:Port"] = healthPort.ToString(CultureInfo.InvariantCulture),
                 ["Galaxy:Cluster:SiloPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
                 ["Galaxy:Cluster:GatewayPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
             }, LogDirectory, DeployedEnvironment.Silo()));
