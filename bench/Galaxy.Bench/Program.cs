@@ -9,6 +9,7 @@ IBenchmark[] benchmarks =
     new GalaxyBenchmark(),
     new FailoverBenchmark(),
     new RecoveryBenchmark(),
+    new SoakBenchmark(),
     new TrainingBenchmark(),
 ];
 

@@ -59,6 +59,32 @@ public sealed class ProcessRecoveryTests(ITestOutputHelper output)
         Assert.True(report.AuditIntact, report.RestoredDatabase);
         // Archived every 2 s: what the loss cost is bounded by that, plus the time a busy machine takes to archive.
         Assert.True(report.RecoveryPointSeconds <= 10, $"the loss cost {report.RecoveryPointSeconds:F1} s of acknowledged learns");
+        await AssertTokenCommandSignsInAsync(galaxy);
+    }
+
+    // The banner of ./galaxy up shows curl -H "Authorization: Bearer $(./galaxy token)": the token the CLI prints is
+    // one the gateway accepts.
+    private static async Task AssertTokenCommandSignsInAsync(LocalGalaxy galaxy)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[]
+                 {
+                     RepositoryBuild.AssemblyOf("Client/Cli/galaxy-cli"), "token", "--gateway", galaxy.GatewayAddress.ToString(),
+                     "--user", LocalGalaxy.AccountName, "--password", LocalGalaxy.AccountPassword,
+                 })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var cli = System.Diagnostics.Process.Start(start)!;
+        var token = (await cli.StandardOutput.ReadToEndAsync()).Trim();
+        var errors = await cli.StandardError.ReadToEndAsync();
+        await cli.WaitForExitAsync();
+        Assert.True(cli.ExitCode == 0, errors);
+
+        using var http = galaxy.CreateHttpClient(TimeSpan.FromSeconds(30));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/units/0") { Headers = { { "Authorization", $"Bearer {token}" } } };
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.SendAsync(request)).StatusCode);
     }
 
     // What Kubernetes probes (deploy/kubernetes): every silo live, and ready once Active in the membership.

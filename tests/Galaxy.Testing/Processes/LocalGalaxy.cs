@@ -31,7 +31,9 @@ public sealed class LocalGalaxy : IAsyncDisposable
     /// <summary>The gateway's one account, a lead engineer: may read, predict and learn.</summary>
     public const string AccountName = "drill";
 
-    private const string AccountPassword = "a local galaxy's drill account";
+    /// <summary>Its password (a test's, not a secret).</summary>
+    public const string AccountPassword = "a local galaxy's drill account";
+
     private const int Active = 3;
 
     private readonly List<AppProcess> _silos = [];
