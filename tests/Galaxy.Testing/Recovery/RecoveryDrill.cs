@@ -97,6 +97,7 @@ public sealed class RecoveryDrill(LocalGalaxy galaxy, int units, BackupOptions b
             }
 
             var restoreStart = Stopwatch.StartNew();
+            var shownPhase = "";
             await galaxy.StopProcessesAsync();
             var restore = await new Restorer(store, tools, TimeProvider.System).RestoreAsync(
                 new RestoreRequest
@@ -104,7 +105,16 @@ public sealed class RecoveryDrill(LocalGalaxy galaxy, int units, BackupOptions b
                     DataDirectory = galaxy.Database.DataDirectory,
                     Port = galaxy.Database.Port,
                     ConnectionString = connectionString,
-                    Progress = (phase, _) => options.Progress($"restore: {phase}"),
+                    // Each phase once (copying, replaying, checking), not every step of it.
+                    Progress = (phase, _) =>
+                    {
+                        var name = phase.Split(" (")[0];
+                        if (name != shownPhase)
+                        {
+                            shownPhase = name;
+                            options.Progress($"restore: {phase}");
+                        }
+                    },
                 },
                 cancellationToken);
             var restoreSeconds = restoreStart.Elapsed.TotalSeconds;
