@@ -26,22 +26,8 @@ internal static class BackupCommand
         {
             trial, List(), Verify(), Prune(),
         };
-        command.SetAction((result, cancellationToken) => Run(() => TakeAsync(result.GetValue(trial), cancellationToken)));
+        command.SetAction((result, cancellationToken) => OperatorCommand.Run(() => TakeAsync(result.GetValue(trial), cancellationToken)));
         return command;
-    }
-
-    /// <summary>Operator errors end with their message and exit code 1, not a stack trace.</summary>
-    public static async Task<int> Run(Func<Task<int>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (OperationsException problem)
-        {
-            AnsiConsole.MarkupLine($"[red]galaxy:[/] {Markup.Escape(problem.Message)}");
-            return 1;
-        }
     }
 
     private static async Task<int> TakeAsync(bool trialRestore, CancellationToken cancellationToken)
@@ -103,7 +89,7 @@ internal static class BackupCommand
     private static Command List()
     {
         var command = new Command("list", "The backups, their verification, and how far the WAL archive runs from each.");
-        command.SetAction((_, _) => Run(() =>
+        command.SetAction((_, _) => OperatorCommand.Run(() =>
         {
             var options = OperatorConfiguration.Backup(OperatorConfiguration.Load());
             var store = new BackupStore(options);
@@ -144,7 +130,7 @@ internal static class BackupCommand
         {
             id, restore,
         };
-        command.SetAction((result, cancellationToken) => Run(async () =>
+        command.SetAction((result, cancellationToken) => OperatorCommand.Run(async () =>
         {
             var configuration = OperatorConfiguration.Load();
             var store = new BackupStore(OperatorConfiguration.Backup(configuration));
@@ -169,7 +155,7 @@ internal static class BackupCommand
     {
         var dryRun = new Option<bool>("--dry-run") { Description = "Only say what would be deleted" };
         var command = new Command("prune", "Delete backups past Galaxy:Backup:RetentionDays or RetentionCount, and the archived WAL only they needed.") { dryRun };
-        command.SetAction((result, _) => Run(() =>
+        command.SetAction((result, _) => OperatorCommand.Run(() =>
         {
             PruneNow(new BackupStore(OperatorConfiguration.Backup(OperatorConfiguration.Load())), result.GetValue(dryRun));
             return Task.FromResult(0);
@@ -183,7 +169,7 @@ internal static class BackupCommand
         await AnsiConsole.Status().StartAsync($"trial restore of {id}", async context =>
         {
             result = await new TrialRestore(store, tools, TimeProvider.System).RunAsync(
-                id, connectionString, Environment.GetEnvironmentVariable("GALAXY_SCRATCH_DIR"),
+                id, connectionString, store.Options.ScratchDirectory.Length > 0 ? store.Options.ScratchDirectory : null,
                 (phase, _) => context.Status(Markup.Escape($"trial restore of {id}: {phase}")), cancellationToken);
         });
         AnsiConsole.MarkupLine(

@@ -12,7 +12,7 @@ internal static class DbCommand
     public static Command Create()
     {
         var uri = new Command("uri", "Print the configured database as a postgresql:// URI (password included) for psql.");
-        uri.SetAction((_, _) => BackupCommand.Run(() =>
+        uri.SetAction((_, _) => OperatorCommand.Run(() =>
         {
             Console.WriteLine(LibpqConnection.Uri(OperatorConfiguration.ConnectionString(OperatorConfiguration.Load())));
             return Task.FromResult(0);

@@ -23,13 +23,13 @@ internal static class RestoreCommand
         var endOfBackup = new Option<bool>("--end-of-backup") { Description = "Restore only to the end of the base backup" };
         var backup = new Option<string?>("--backup") { Description = "The base backup to start from (default: the newest verified one that finished before the target)" };
         var replace = new Option<bool>("--replace") { Description = "The data folder exists: move it aside (to DIR.replaced-TIME) and restore in its place" };
-        var port = new Option<int>("--port") { Description = "The port the restored server listens on while it recovers", DefaultValueFactory = _ => 55499 };
+        var port = new Option<int?>("--port") { Description = "The port the restored server listens on while it recovers (default: a free one)" };
         var keepRunning = new Option<bool>("--keep-running") { Description = "Leave the restored server running" };
         var command = new Command("restore", "Restore the galaxy's database from a base backup and the WAL archive, to the latest moment or a point in time.")
         {
             dataDirectory, to, endOfBackup, backup, replace, port, keepRunning,
         };
-        command.SetAction((result, cancellationToken) => BackupCommand.Run(async () =>
+        command.SetAction((result, cancellationToken) => OperatorCommand.Run(async () =>
         {
             var target = Target(result.GetValue(to), result.GetValue(endOfBackup));
             var configuration = OperatorConfiguration.Load();
@@ -40,13 +40,20 @@ internal static class RestoreCommand
                 Target = target,
                 DataDirectory = Path.GetFullPath(result.GetValue(dataDirectory)!),
                 ReplaceExisting = result.GetValue(replace),
-                Port = result.GetValue(port),
+                Port = result.GetValue(port) ?? FreePort(),
                 ConnectionString = OperatorConfiguration.ConnectionString(configuration),
                 KeepRunning = result.GetValue(keepRunning),
             };
             return await RunAsync(store, request, cancellationToken);
         }));
         return command;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static RecoveryTarget Target(string? to, bool endOfBackup)

@@ -15,7 +15,7 @@ internal static class StatusCommand
     public static Command Create()
     {
         var command = new Command("status", "The galaxy at a glance: PostgreSQL, schema, silos, data, WAL archiving, backups and the gateway.");
-        command.SetAction((_, cancellationToken) => BackupCommand.Run(async () =>
+        command.SetAction((_, cancellationToken) => OperatorCommand.Run(async () =>
         {
             var configuration = OperatorConfiguration.Load();
             var clusterId = configuration["Galaxy:Cluster:ClusterId"] ?? "galaxy";

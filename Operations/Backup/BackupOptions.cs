@@ -35,6 +35,9 @@ public sealed class BackupOptions
     [Range(1, 10_000)]
     public int RetentionCount { get; set; } = 14;
 
+    /// <summary>Where a trial restore lays its scratch data folder (as large as a backup); empty: the system's temporary folder.</summary>
+    public string ScratchDirectory { get; set; } = "";
+
     public string BaseDirectory => Path.Combine(Directory, "base");
 
     public string ArchiveDirectory => Path.Combine(Directory, "wal");
