@@ -20,7 +20,7 @@ public sealed class PointInTimeRestoreTests(ITestOutputHelper output)
     public async Task A_restore_to_a_moment_between_two_learns_has_the_first_and_not_the_second()
     {
         await using var archiving = await ArchivingServer.StartAsync();
-        var cluster = new GalaxyTestCluster { InitialSilos = 1, Database = new TestDatabase(archiving.Server.ConnectionString) };
+        var cluster = new GalaxyTestCluster { InitialSilos = 1, Database = TestDatabase.OnServer(archiving.Server.ConnectionString) };
         await cluster.InitializeAsync();
         long afterFirst, afterSecond;
         DateTimeOffset between;
@@ -80,7 +80,7 @@ public sealed class PointInTimeRestoreTests(ITestOutputHelper output)
     public async Task A_damaged_backup_fails_verification_and_is_refused_by_restore_with_the_file_named()
     {
         await using var archiving = await ArchivingServer.StartAsync();
-        await using (var database = new TestDatabase(archiving.Server.ConnectionString))
+        await using (var database = TestDatabase.OnServer(archiving.Server.ConnectionString))
         {
             await database.InitializeAsync();
             var backup = await archiving.BackUpAsync();

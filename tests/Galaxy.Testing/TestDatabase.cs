@@ -13,13 +13,11 @@ public sealed class TestDatabase : IAsyncLifetime, IAsyncDisposable
 {
     private string? _server;
 
-    /// <summary>A database on the server of <c>./galaxy test</c>.</summary>
-    public TestDatabase()
-    {
-    }
-
-    /// <summary>A database on another server (a private one a test may back up and restore).</summary>
-    public TestDatabase(string serverConnectionString) => _server = serverConnectionString;
+    /// <summary>
+    /// A database on another server than <c>./galaxy test</c>'s (a private one a test may back up and restore). A
+    /// factory, since xunit builds a fixture through its one public constructor.
+    /// </summary>
+    public static TestDatabase OnServer(string serverConnectionString) => new() { _server = serverConnectionString };
 
     private string ServerConnectionString => _server ??= FindServerConnectionString();
 
