@@ -10,6 +10,7 @@ using Galaxy.Registry.Training;
 using Galaxy.Grains.Deployments;
 using Galaxy.Registry.Deployments;
 using Galaxy.Silo.ControlPlane;
+using Galaxy.Silo.Health;
 using Galaxy.Kernels;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -31,6 +32,12 @@ public static class GalaxySiloBuilderExtensions
 
     /// <summary>Which grain storage provider keeps unit and labscape state (<see cref="GalaxyStorageProvider"/>).</summary>
     public const string StorageProviderKey = "Galaxy:Storage:Provider";
+
+    /// <summary>Orleans's <c>GrainCollectionOptions</c>: how long idle grains are kept, shedding under memory pressure.</summary>
+    public const string CollectionSection = "Galaxy:Collection";
+
+    /// <summary>Orleans's <c>ClusterMembershipOptions</c>: failure detection (probes, missed probes, votes).</summary>
+    public const string MembershipSection = "Galaxy:Membership";
 
     /// <summary>Seconds between the Orleans dashboard's samples of the runtime's counters (60 unless set).</summary>
     public const string DashboardCounterIntervalKey = "Galaxy:Dashboard:CounterIntervalSeconds";
@@ -110,7 +117,7 @@ public static class GalaxySiloBuilderExtensions
             options.MemoryUsageLimitPercentage = 90;
             options.MemoryUsageTargetPercentage = 80;
         });
-        silo.Services.Configure<GrainCollectionOptions>(configuration.GetSection("Galaxy:Collection"));
+        silo.Services.Configure<GrainCollectionOptions>(configuration.GetSection(CollectionSection));
 
         // Failure detection in seconds rather than Orleans's default tens of seconds: a silo that misses two 2-second
         // probes is suspected, and one vote declares it dead, after which its grains reactivate elsewhere from their
@@ -122,10 +129,15 @@ public static class GalaxySiloBuilderExtensions
             options.NumVotesForDeathDeclaration = 1;
             options.TableRefreshTimeout = TimeSpan.FromSeconds(5);
         });
-        silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Galaxy:Membership"));
+        silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection(MembershipSection));
 
         silo.UseGalaxyDashboard(configuration);
         silo.UseGalaxyTls(configuration);
+        silo.Services.AddOptions<SiloHealthOptions>()
+            .Bind(configuration.GetSection(SiloHealthOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        silo.Services.AddHostedService<SiloHealthEndpoint>();
         return silo;
     }
 

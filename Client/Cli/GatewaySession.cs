@@ -28,13 +28,16 @@ internal sealed partial class GatewaySession
         command.Options.Add(Password);
     }
 
-    public async Task<GalaxyClient> SignInAsync(ParseResult result, CancellationToken cancellationToken)
+    public async Task<GalaxyClient> SignInAsync(ParseResult result, CancellationToken cancellationToken) =>
+        (await SignInWithTokensAsync(result, cancellationToken)).Client;
+
+    public async Task<(GalaxyClient Client, TokenPair Tokens)> SignInWithTokensAsync(ParseResult result, CancellationToken cancellationToken)
     {
         var user = result.GetValue(User)!;
         var password = result.GetValue(Password) ?? BootstrapPassword(user);
         var client = new GalaxyClient(new HttpClient { BaseAddress = new Uri(result.GetValue(Gateway)!), Timeout = Timeout.InfiniteTimeSpan });
-        await client.SignInAsync(user, password, cancellationToken: cancellationToken);
-        return client;
+        var tokens = await client.SignInAsync(user, password, cancellationToken: cancellationToken);
+        return (client, tokens);
     }
 
     private static string BootstrapPassword(string user)

@@ -4,6 +4,11 @@ using Galaxy.Cli;
 var root = new RootCommand("Galaxy's operator tool.")
 {
     SeedCommand.Create(),
+    StatusCommand.Create(),
+    BackupCommand.Create(),
+    RestoreCommand.Create(),
+    DbCommand.Create(),
+    TokenCommand.Create(),
     TrainCommand.Create(),
     EvaluateCommand.Create(),
     AuditCommand.Create(),

@@ -8,6 +8,8 @@ IBenchmark[] benchmarks =
     new GatewayBenchmark(),
     new GalaxyBenchmark(),
     new FailoverBenchmark(),
+    new RecoveryBenchmark(),
+    new SoakBenchmark(),
     new TrainingBenchmark(),
     new DeployBenchmark(),
     new GuardianBenchmark(),

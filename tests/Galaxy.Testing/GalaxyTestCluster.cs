@@ -18,7 +18,7 @@ public sealed class GalaxyTestCluster : IAsyncLifetime
     public const int Labscapes = 4;
     public const int UnitsPerLabscape = 8;
 
-    public TestDatabase Database { get; } = new();
+    public TestDatabase Database { get; init; } = new();
 
     public TestCluster Cluster { get; private set; } = null!;
 

@@ -11,12 +11,20 @@ namespace Galaxy.Testing;
 /// </summary>
 public sealed class TestDatabase : IAsyncLifetime, IAsyncDisposable
 {
-    private readonly string _serverConnectionString = FindServerConnectionString();
+    private string? _server;
+
+    /// <summary>
+    /// A database on another server than <c>./galaxy test</c>'s (a private one a test may back up and restore). A
+    /// factory, since xunit builds a fixture through its one public constructor.
+    /// </summary>
+    public static TestDatabase OnServer(string serverConnectionString) => new() { _server = serverConnectionString };
+
+    private string ServerConnectionString => _server ??= FindServerConnectionString();
 
     public string Name { get; } = $"galaxy_test_{Guid.NewGuid():N}";
 
     /// <summary>The connection string of the fresh database, as the server's superuser: for tests that play the attacker.</summary>
-    public string ConnectionString => new NpgsqlConnectionStringBuilder(_serverConnectionString) { Database = Name }.ConnectionString;
+    public string ConnectionString => new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = Name }.ConnectionString;
 
     /// <summary>The fresh database as one of Galaxy's roles (<see cref="DatabaseRoles"/>), with exactly that role's privileges.</summary>
     public string ConnectionStringAs(string role) => TestRoles.As(ConnectionString, role);
@@ -30,7 +38,7 @@ public sealed class TestDatabase : IAsyncLifetime, IAsyncDisposable
 
     public async Task InitializeAsync()
     {
-        await TestRoles.EnsureAsync(_serverConnectionString);
+        await TestRoles.EnsureAsync(ServerConnectionString);
         await ExecuteOnServerAsync($"CREATE DATABASE \"{Name}\" OWNER {DatabaseRoles.Owner}");
         await new SchemaMigrator().ApplyAsync(ConnectionStringAs(DatabaseRoles.Owner));
     }
@@ -60,7 +68,7 @@ public sealed class TestDatabase : IAsyncLifetime, IAsyncDisposable
     private async Task ExecuteOnServerAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(
-            new NpgsqlConnectionStringBuilder(_serverConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
+            new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();

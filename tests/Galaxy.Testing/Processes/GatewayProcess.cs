@@ -92,6 +92,10 @@ public sealed class GatewayProcess : IAsyncDisposable
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Starting on a busy machine: no answer within the client's timeout yet.
+            }
 
             if (waited.Elapsed > ReadyBound)
             {

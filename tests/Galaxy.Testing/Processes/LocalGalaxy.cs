@@ -17,9 +17,10 @@ namespace Galaxy.Testing.Processes;
 /// <param name="Settings">More settings for every silo and the gateway (e.g. <c>Galaxy:Collection:…</c>).</param>
 /// <param name="Seed">Write every unit's initial state before the silos start, as <c>./galaxy seed</c> does.</param>
 /// <param name="Tls">Run every hop over TLS with these certificates: PostgreSQL, silo to silo, gateway to silo, HTTPS.</param>
+/// <param name="PostgresSettings">More PostgreSQL settings, given at every start (<c>archive_mode=on</c>).</param>
 public sealed record LocalGalaxyOptions(
     int Silos, int Labscapes, int UnitsPerLabscape, IReadOnlyDictionary<string, string>? Settings = null, bool Seed = false,
-    TestTls? Tls = null);
+    TestTls? Tls = null, IReadOnlyList<string>? PostgresSettings = null);
 
 /// <summary>
 /// A whole Galaxy deployment on loopback, each part in its own process as <c>./galaxy up --silos N</c> runs it: a private
@@ -31,17 +32,22 @@ public sealed class LocalGalaxy : IAsyncDisposable
     /// <summary>The gateway's one account, a lead engineer: may read, predict and learn.</summary>
     public const string AccountName = "drill";
 
-    private const string AccountPassword = "a local galaxy's drill account";
+    /// <summary>Its password (a test's, not a secret).</summary>
+    public const string AccountPassword = "a local galaxy's drill account";
+
     private const int Active = 3;
 
     private readonly List<AppProcess> _silos = [];
+    private readonly List<Uri> _siloHealth = [];
+    private readonly LocalGalaxyOptions _options;
 
-    private LocalGalaxy(PostgresServer database, string clusterId, GalaxyTopology topology, TestTls? tls)
+    private LocalGalaxy(PostgresServer database, string clusterId, GalaxyTopology topology, LocalGalaxyOptions options)
     {
         Database = database;
         ClusterId = clusterId;
         Topology = topology;
-        Tls = tls;
+        Tls = options.Tls;
+        _options = options;
     }
 
     /// <summary>The certificates every hop uses, when the galaxy runs in TLS mode.</summary>
@@ -61,6 +67,9 @@ public sealed class LocalGalaxy : IAsyncDisposable
 
     public IReadOnlyList<AppProcess> Silos => _silos;
 
+    /// <summary>Each silo's health endpoint (<c>Galaxy:Health:Port</c>), in the order of <see cref="Silos"/>.</summary>
+    public IReadOnlyList<Uri> SiloHealth => _siloHealth;
+
     public GatewayProcess? Gateway { get; private set; }
 
     public Uri GatewayAddress => Gateway?.Address ?? throw new InvalidOperationException("The gateway is not started.");
@@ -69,12 +78,13 @@ public sealed class LocalGalaxy : IAsyncDisposable
 
     public static async Task<LocalGalaxy> StartAsync(LocalGalaxyOptions options, CancellationToken cancellationToken = default)
     {
-        var database = await PostgresServer.StartNewAsync(cancellationToken, options.Tls);
+        var database = await PostgresServer.StartNewAsync(cancellationToken, options.Tls, [.. options.PostgresSettings ?? []]);
         var topology = new GalaxyTopologyOptions { Labscapes = options.Labscapes, UnitsPerLabscape = options.UnitsPerLabscape }.ToTopology();
-        var galaxy = new LocalGalaxy(database, $"local-{Guid.NewGuid():N}", topology, options.Tls);
+        var galaxy = new LocalGalaxy(database, $"local-{Guid.NewGuid():N}", topology, options);
         try
         {
-            await galaxy.LaunchAsync(options, cancellationToken);
+            await galaxy.PrepareDatabaseAsync(cancellationToken);
+            await galaxy.LaunchAsync(cancellationToken);
             return galaxy;
         }
         catch (Exception exception)
@@ -119,6 +129,22 @@ public sealed class LocalGalaxy : IAsyncDisposable
 
     public string LastLines() => string.Join('\n', Processes.Select(process => process.LastLines()));
 
+    /// <summary>SIGKILL for every silo and the gateway, as <c>./galaxy restore</c> stops a galaxy before it restores.</summary>
+    public async Task StopProcessesAsync()
+    {
+        foreach (var process in Processes)
+        {
+            await process.DisposeAsync();
+        }
+
+        _silos.Clear();
+        _siloHealth.Clear();
+        Gateway = null;
+    }
+
+    /// <summary>Starts the silos and the gateway again on the database as it is now (after a restore, say).</summary>
+    public Task RestartProcessesAsync(CancellationToken cancellationToken = default) => LaunchAsync(cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         foreach (var process in Processes)
@@ -133,18 +159,22 @@ public sealed class LocalGalaxy : IAsyncDisposable
         }
     }
 
-    private async Task LaunchAsync(LocalGalaxyOptions options, CancellationToken cancellationToken)
+    private async Task PrepareDatabaseAsync(CancellationToken cancellationToken)
     {
         // Silos apply the schema themselves too; applied first, the membership table can be watched from the start.
         await new SchemaMigrator().ApplyAsync(TestRoles.As(Database.ConnectionString, DatabaseRoles.Owner), cancellationToken);
-        if (options.Seed)
+        if (_options.Seed)
         {
             await using var seeder = new GalaxySeeder(Database.ConnectionString, ClusterId, Topology, new BatchingOptions().ToSettings(), TimeProvider.System);
             await Parallel.ForEachAsync(
                 Enumerable.Range(0, Topology.Labscapes), new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken },
                 async (labscape, token) => await seeder.SeedLabscapeAsync(labscape, token));
         }
+    }
 
+    private async Task LaunchAsync(CancellationToken cancellationToken)
+    {
+        var options = _options;
         var common = new Dictionary<string, string>(options.Settings ?? new Dictionary<string, string>())
         {
             ["ConnectionStrings:Galaxy"] = TestRoles.As(Database.ConnectionString, DatabaseRoles.Silo),
@@ -157,9 +187,12 @@ public sealed class LocalGalaxy : IAsyncDisposable
 
         for (var i = 0; i < options.Silos; i++)
         {
+            var healthPort = LoopbackPort.Free();
+            _siloHealth.Add(new Uri($"http://127.0.0.1:{healthPort.ToString(CultureInfo.InvariantCulture)}"));
             _silos.Add(AppProcess.Start($"silo-{i}", "Silo/Galaxy.Silo", new Dictionary<string, string>(WithTls(common, options.Tls?.Silo))
             {
                 ["Galaxy:Cluster:SiloName"] = $"silo-{i}",
+                ["Galaxy:Health:Port"] = healthPort.ToString(CultureInfo.InvariantCulture),
                 ["Galaxy:Cluster:SiloPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
                 ["Galaxy:Cluster:GatewayPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
             }, LogDirectory, DeployedEnvironment.Silo()));

@@ -16,18 +16,23 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private readonly string _bin;
     private readonly string _dataDirectory;
+    private readonly IReadOnlyList<string> _settings;
 
     private readonly TestTls? _tls;
 
-    private PostgresServer(string bin, string dataDirectory, int port, TestTls? tls)
+    private PostgresServer(string bin, string dataDirectory, int port, TestTls? tls, IReadOnlyList<string> settings)
     {
         _bin = bin;
         _dataDirectory = dataDirectory;
         Port = port;
         _tls = tls;
+        _settings = settings;
     }
 
     public int Port { get; }
+
+    /// <summary>The server's data folder: a drill may destroy it (<see cref="DestroyAsync"/>) and restore it.</summary>
+    public string DataDirectory => _dataDirectory;
 
     public bool IsRunning { get; private set; }
 
@@ -51,13 +56,14 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>
     /// Initialises a fresh cluster (fsync on, as in production), starts it and creates the database. With
     /// <paramref name="tls"/>, the server speaks TLS with its certificate and accepts no connection without it.
+    /// <paramref name="settings"/> are more server settings (<c>archive_mode=on</c>), given at every start.
     /// </summary>
-    public static async Task<PostgresServer> StartNewAsync(CancellationToken cancellationToken = default, TestTls? tls = null)
+    public static async Task<PostgresServer> StartNewAsync(CancellationToken cancellationToken = default, TestTls? tls = null, params string[] settings)
     {
         var bin = FindBinaries();
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"galaxy-pg-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dataDirectory);
-        var server = new PostgresServer(bin, dataDirectory, LoopbackPort.Free(), tls);
+        var server = new PostgresServer(bin, dataDirectory, LoopbackPort.Free(), tls, settings);
         try
         {
             if (Environment.IsPrivilegedProcess)
@@ -94,6 +100,7 @@ public sealed class PostgresServer : IAsyncDisposable
             $"-c port={Port}", "-c listen_addresses=127.0.0.1", $"-c unix_socket_directories={_dataDirectory}",
             "-c fsync=on", "-c synchronous_commit=on", "-c max_connections=400", "-c shared_buffers=256MB", "-c max_wal_size=4GB",
             .. _tls is null ? Array.Empty<string>() : ["-c ssl=on", "-c ssl_cert_file=server.pem", "-c ssl_key_file=server.key", "-c ssl_min_protocol_version=TLSv1.2"],
+            .. _settings.Select(setting => $"-c {setting}"),
         ];
         await RunAsServerUserAsync(
             "pg_ctl", ["-D", _dataDirectory, "-l", Path.Combine(_dataDirectory, "server.log"), "-w", "-t", "60", "-o", string.Join(' ', settings), "start"],
@@ -130,6 +137,14 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The disaster: the server crashes and its data folder is deleted, WAL and all.</summary>
+    public async Task DestroyAsync(CancellationToken cancellationToken = default)
+    {
+        await StopAsync(crash: true, cancellationToken);
+        NpgsqlConnection.ClearAllPools();
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (IsRunning)
@@ -138,7 +153,10 @@ public sealed class PostgresServer : IAsyncDisposable
         }
 
         NpgsqlConnection.ClearAllPools();
-        Directory.Delete(_dataDirectory, recursive: true);
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
     }
 
     private Task RunAsServerUserAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Galaxy's database roles for the postgres container (docker-compose.yml), run once when its data volume is new:
+# Galaxy's database roles for the postgres container (docker-compose.yml, and this reference StatefulSet), run once when
+# its data volume is new:
 # the schema's owner, who migrates, and the roles silos and gateways connect as (docs/security.md, "Database roles").
 set -euo pipefail
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres <<SQL
