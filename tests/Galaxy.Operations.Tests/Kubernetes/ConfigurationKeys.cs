@@ -6,8 +6,12 @@ using Galaxy.Gateway.RateLimits;
 using Galaxy.Grains;
 using Galaxy.Grains.Training;
 using Galaxy.Kernels;
+using Galaxy.Persistence.Audit;
 using Galaxy.Persistence.GroupCommit;
+using Galaxy.Persistence.Tls;
+using Galaxy.Registry.Protection;
 using Galaxy.Silo;
+using Galaxy.Silo.ControlPlane;
 using Galaxy.Silo.Health;
 using Orleans.Configuration;
 
@@ -29,6 +33,9 @@ public static class ConfigurationKeys
         (ComputeOptions.SectionName, typeof(ComputeOptions)),
         (TrainingOptions.Section, typeof(TrainingOptions)),
         (SiloHealthOptions.Section, typeof(SiloHealthOptions)),
+        (ControlPlaneOptions.Section, typeof(ControlPlaneOptions)),
+        (TransportSecurityOptions.Section, typeof(TransportSecurityOptions)),
+        (DataProtectionOptions.Section, typeof(DataProtectionOptions)),
         (GroupCommitStorageOptions.Section, typeof(GroupCommitStorageOptions)),
         (GalaxySiloBuilderExtensions.MembershipSection, typeof(ClusterMembershipOptions)),
         (GalaxySiloBuilderExtensions.CollectionSection, typeof(GrainCollectionOptions)),
@@ -41,22 +48,27 @@ public static class ConfigurationKeys
         (RateLimitOptions.Section, typeof(RateLimitOptions)),
         (DatasetOptions.Section, typeof(DatasetOptions)),
         (GalaxyTopologyOptions.Section, typeof(GalaxyTopologyOptions)),
+        (TransportSecurityOptions.Section, typeof(TransportSecurityOptions)),
+        (DataProtectionOptions.Section, typeof(DataProtectionOptions)),
+        (AuditOptions.Section, typeof(AuditOptions)),
     ];
 
     /// <summary>Keys read one by one: the connection string, the storage provider, the dashboard's interval.</summary>
     public static readonly IReadOnlyList<string> SiloSingles =
         ["ConnectionStrings:Galaxy", GalaxySiloBuilderExtensions.StorageProviderKey, GalaxySiloBuilderExtensions.DashboardCounterIntervalKey];
 
-    public static readonly IReadOnlyList<string> GatewaySingles = ["ConnectionStrings:Galaxy"];
+    public static readonly IReadOnlyList<string> GatewaySingles = ["ConnectionStrings:Galaxy", "Galaxy:Logging:PseudonymKey"];
 
     /// <summary>
     /// Read by the .NET host rather than by Galaxy: log levels (any category under <c>Logging:LogLevel</c>), the
-    /// generic host's shutdown timeout, ASP.NET Core's listening addresses (the gateway).
+    /// generic host's shutdown timeout, ASP.NET Core's listening addresses and Kestrel's certificate (the gateway).
     /// </summary>
     public static bool ReadByHost(string key, bool gateway) =>
         key.StartsWith("Logging:LogLevel:", StringComparison.OrdinalIgnoreCase)
         || key.Equals("shutdownTimeoutSeconds", StringComparison.OrdinalIgnoreCase)
-        || (gateway && key.Equals("urls", StringComparison.OrdinalIgnoreCase));
+        || (gateway && key.Equals("urls", StringComparison.OrdinalIgnoreCase))
+        || (gateway && (key.Equals("Kestrel:Certificates:Default:Path", StringComparison.OrdinalIgnoreCase)
+            || key.Equals("Kestrel:Certificates:Default:KeyPath", StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>Whether the silo (or the gateway) reads <paramref name="key"/> (<c>Galaxy:Cluster:SiloPort</c>).</summary>
     public static bool IsRead(string key, bool gateway)

@@ -55,6 +55,16 @@ public sealed class KubernetesManifestTests
         var ingress = manifests.Single<V1Ingress>("galaxy-gateway");
         Assert.Equal("galaxy-gateway", ingress.Spec.Rules.Single().Http.Paths.Single().Backend.Service.Name);
 
+        // Data at rest is sealed under a key-encryption key mounted from a Secret, in silos and gateways alike.
+        foreach (var deployment in new[] { silo, gateway })
+        {
+            var pod = deployment.Spec.Template.Spec;
+            var keyFile = ConfigMap(manifests).Data["Galaxy__DataProtection__KeyEncryptionKeys__0__KeyFile"];
+            var mount = pod.Containers.Single().VolumeMounts.Single(volumeMount => keyFile.StartsWith(volumeMount.MountPath + "/", StringComparison.Ordinal));
+            var kek = manifests.Single<V1Secret>(pod.Volumes.Single(volume => volume.Name == mount.Name).Secret.SecretName);
+            Assert.Contains(keyFile[(mount.MountPath.Length + 1)..], kek.StringData.Keys);
+        }
+
         // The connection string and the signing key come from a Secret, never the ConfigMap.
         var secret = manifests.Single<V1Secret>("galaxy-secrets");
         Assert.Contains("ConnectionStrings__Galaxy", secret.StringData.Keys);
@@ -120,6 +130,30 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
+    public async Task The_tls_overlay_puts_silos_and_gateways_on_mutual_tls_and_the_gateway_on_https_only()
+    {
+        var manifests = await RenderedManifests.RenderAsync("overlays/tls");
+
+        foreach (var (name, secret) in new[] { ("galaxy-silo", "galaxy-silo-tls"), ("galaxy-gateway", "galaxy-gateway-tls") })
+        {
+            var pod = manifests.Single<V1Deployment>(name).Spec.Template.Spec;
+            var container = pod.Containers.Single();
+            var mount = container.VolumeMounts.Single(volumeMount => pod.Volumes.Single(volume => volume.Name == volumeMount.Name).Secret?.SecretName == secret);
+            foreach (var (key, file) in new[] { ("Galaxy__Tls__CertificateFile", "tls.crt"), ("Galaxy__Tls__KeyFile", "tls.key"), ("Galaxy__Tls__AuthorityFile", "ca.crt") })
+            {
+                Assert.Equal($"{mount.MountPath}/{file}", container.Env.Single(variable => variable.Name == key).Value);
+            }
+        }
+
+        var gateway = manifests.Single<V1Deployment>("galaxy-gateway").Spec.Template.Spec.Containers.Single();
+        Assert.StartsWith("https://", gateway.Env.Single(variable => variable.Name == "urls").Value, StringComparison.Ordinal);
+        Assert.Equal(["https"], gateway.Ports.Select(port => port.Name));
+        Assert.All(new[] { gateway.LivenessProbe, gateway.ReadinessProbe }, probe => Assert.Equal("HTTPS", probe.HttpGet.Scheme));
+        Assert.Equal("https", manifests.Single<V1Service>("galaxy-gateway").Spec.Ports.Single().TargetPort.Value);
+        Assert.Equal("https", manifests.Single<V1Ingress>("galaxy-gateway").Spec.Rules.Single().Http.Paths.Single().Backend.Service.Port.Name);
+    }
+
+    [Fact]
     public async Task The_reference_postgres_serves_the_default_connection_strings_host()
     {
         var manifests = await RenderedManifests.RenderAsync("postgres");
@@ -134,6 +168,7 @@ public sealed class KubernetesManifestTests
     [Theory]
     [InlineData("base")]
     [InlineData("overlays/gpu")]
+    [InlineData("overlays/tls")]
     public async Task Every_configuration_key_the_manifests_set_is_one_the_silo_or_gateway_reads(string kustomization)
     {
         var manifests = await RenderedManifests.RenderAsync(kustomization);
