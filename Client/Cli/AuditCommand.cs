@@ -30,18 +30,19 @@ internal static class AuditCommand
         };
         var trusted = new Option<string[]>("--trusted-key") { Description = "More public keys (PEM) to trust: keys retired by a rotation" };
 
-        var archiveFile = new Option<string?>("--archive") { Description = "Verify this archive file on its own instead of the chain in the database" };
+        var archiveFile = new Option<string?>("--archive") { Description = "Verify this archive file on its own instead of the chain in the database", HelpName = "FILE" };
         var verify = new Command("verify", "Recompute the chain here and hold it to the witnessed checkpoints; exit 1 if it does not verify.") { archiveFile };
         var checkpoint = new Command("checkpoint", "Sign a checkpoint of the rows appended since the last one and write it to the witness.");
         var label = new Option<string>("--label") { Description = "What was restored (the backup's name and time)", Required = true };
         var restore = new Command("record-restore", "Record, signed, that the database was restored from a backup to its present head.") { label };
         var before = new Option<DateOnly>("--before")
         {
-            Description = "Archive every month before this one (YYYY-MM)",
+            Description = "Archive every month before this one",
+            HelpName = "YYYY-MM",
             Required = true,
             CustomParser = ParseMonth,
         };
-        var output = new Option<string>("--out") { Description = "The folder the archive files are written to", Required = true };
+        var output = new Option<string>("--out") { Description = "The folder the archive files are written to", HelpName = "DIR", Required = true };
         var archive = new Command(
             "archive", "Write each month before --before to an archive file with its checkpoints, verify it, then drop it (as the schema's owner).")
             { before, output };
