@@ -10,7 +10,10 @@ namespace Galaxy.Persistence.Audit;
 /// <see cref="Seq"/> existed with these fingerprints, ending in <see cref="HeadHash"/>, at <see cref="AtMicroseconds"/>".
 /// Checkpoints form a chain of their own (<see cref="Previous"/> is the digest of the one before, <see cref="Id"/> counts
 /// them), so a checkpoint removed from the witness is noticed as well. A <see cref="Kinds.Restore"/> checkpoint records that
-/// the database was restored to row <see cref="Seq"/>: witnessed rows after it were lost to the restore, not cut.
+/// the database was restored to row <see cref="Seq"/>: witnessed rows after it were lost to the restore, not cut. An
+/// <see cref="Kinds.Archive"/> checkpoint records that rows up to <see cref="Seq"/>, whose last hash was
+/// <see cref="HeadHash"/>, were written to the archive its <see cref="Label"/> names and dropped: the chain online starts
+/// after them. Neither witnesses rows of its own beyond what the chain held.
 /// </summary>
 public sealed record AuditCheckpoint(
     long Id, string Kind, long FromSeq, long Seq, string HeadHash, long AtMicroseconds, string Previous, string Fingerprints,
@@ -20,6 +23,7 @@ public sealed record AuditCheckpoint(
     {
         public const string Checkpoint = "checkpoint";
         public const string Restore = "restore";
+        public const string Archive = "archive";
     }
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
@@ -57,8 +61,7 @@ public sealed record AuditCheckpoint(
     public static AuditCheckpoint FromJson(string json) =>
         JsonSerializer.Deserialize<AuditCheckpoint>(json, Json) ?? throw new FormatException("Not an audit checkpoint.");
 
-    /// <summary>What a person reads: <c>#12 (rows … 4,096, 2026-12-01 10:00:00Z)</c>.</summary>
+    /// <summary>What a person reads: <c>checkpoint #12 (rows to 4,096, 2026-12-01 10:00:00Z)</c>.</summary>
     public override string ToString() =>
-        $"checkpoint #{Id} ({(Kind == Kinds.Restore ? "restore to " : "rows to ")}{Seq.ToString("N0", CultureInfo.InvariantCulture)}, " +
-        $"{At.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)}{(Label is null ? "" : $", {Label}")})";
+        AuditCheckpointSummary.Of(this).ToString();
 }

@@ -17,9 +17,9 @@ public sealed class AuditCheckpointWriter(
     /// <summary>A checkpoint of every row appended since the last one; null when there are none.</summary>
     /// <exception cref="AuditChainBrokenException">The rows since the last checkpoint do not extend it; nothing was signed.</exception>
     public Task<AuditCheckpoint?> CheckpointAsync(CancellationToken cancellationToken) =>
-        WriteAsync(AuditCheckpoint.Kinds.Checkpoint, null, async (connection, previous, head) =>
-            head.Seq == previous.Seq ? null
-                : await ExtendAsync(connection, previous, previous.Seq, Convert.FromHexString(previous.HeadHash), cancellationToken),
+        WriteAsync(AuditCheckpoint.Kinds.Checkpoint, null, async (connection, witnessing, head) =>
+            head.Seq == witnessing.Seq ? null
+                : await ExtendAsync(connection, witnessing, witnessing.Seq, Convert.FromHexString(witnessing.HeadHash), cancellationToken),
             cancellationToken);
 
     /// <summary>
@@ -30,7 +30,7 @@ public sealed class AuditCheckpointWriter(
     public Task<AuditCheckpoint?> RecordRestoreAsync(string label, AuditVerifier verifier, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(label);
-        return WriteAsync(AuditCheckpoint.Kinds.Restore, label, async (connection, previous, head) =>
+        return WriteAsync(AuditCheckpoint.Kinds.Restore, label, async (connection, witnessing, head) =>
         {
             var report = await verifier.VerifyAsync(await WitnessedAsync(connection, cancellationToken), cancellationToken);
             if (report.Findings.Count > 0 || report.BrokenSeq is not null && !report.IsCut)
@@ -40,7 +40,24 @@ public sealed class AuditCheckpointWriter(
 
             // Rows up to the restored head that a checkpoint saw are held to it already; the restore covers the rest.
             var fromSeq = Math.Min(head.Seq, report.WitnessedThrough);
-            return await ExtendAsync(connection, previous, fromSeq, await HashOfRowAsync(connection, fromSeq, cancellationToken), cancellationToken);
+            return await ExtendAsync(connection, witnessing, fromSeq, await HashOfRowAsync(connection, fromSeq, cancellationToken), cancellationToken);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records, signed, that rows up to <paramref name="lastSeq"/>, the last ending in <paramref name="lastHash"/>, were
+    /// written to the archive <paramref name="label"/> names; <paramref name="drop"/> drops them in the same transaction,
+    /// before the witnesses hear of it, so the event and the drop commit together and a witness that refuses the event
+    /// leaves the rows in place.
+    /// </summary>
+    public Task<AuditCheckpoint?> RecordArchiveAsync(
+        long lastSeq, byte[] lastHash, string label, Func<NpgsqlConnection, Task> drop, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(label);
+        return WriteAsync(AuditCheckpoint.Kinds.Archive, label, async (connection, _, _) =>
+        {
+            await drop(connection);
+            return new Extension(lastSeq + 1, lastSeq, lastHash, []);
         }, cancellationToken);
     }
 
@@ -75,8 +92,10 @@ public sealed class AuditCheckpointWriter(
 
         var witnessed = await WitnessedAsync(connection, cancellationToken);
         var previous = witnessed.Count == 0 ? AuditCheckpoint.Genesis : witnessed[^1];
+        // An archive event witnesses no rows: the next checkpoint goes on from the last one that did.
+        var witnessing = witnessed.LastOrDefault(checkpoint => checkpoint.Kind != AuditCheckpoint.Kinds.Archive) ?? AuditCheckpoint.Genesis;
         var head = await AuditRows.ReadHeadAsync(connection, cancellationToken);
-        if (await extend(connection, previous, head) is not { } extension)
+        if (await extend(connection, witnessing, head) is not { } extension)
         {
             return null;
         }

@@ -44,25 +44,36 @@ public static partial class AuditFunctions
 
         changes.AddRange(found.Keys.Where(name => !Expected.ContainsKey(name)).Select(name => $"function {name} is not Galaxy's"));
 
-        await using (var command = new NpgsqlCommand(
-            "SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = to_regclass('galaxy_audit') AND NOT tgisinternal", connection))
+        // The triggers on the table and on each of its partitions (schema 0023): a partition is written directly, too.
+        var triggers = new Dictionary<string, Dictionary<string, char>>(StringComparer.Ordinal);
+        await using (var command = new NpgsqlCommand("""
+            SELECT c.relname, t.tgname, t.tgenabled
+            FROM pg_class c LEFT JOIN pg_trigger t ON t.tgrelid = c.oid AND NOT t.tgisinternal
+            WHERE c.oid = to_regclass('galaxy_audit') OR c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = to_regclass('galaxy_audit'))
+            """, connection))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            var triggers = new Dictionary<string, char>(StringComparer.Ordinal);
             while (await reader.ReadAsync(cancellationToken))
             {
-                triggers[reader.GetString(0)] = reader.GetChar(1);
+                var table = triggers.TryGetValue(reader.GetString(0), out var known) ? known : triggers[reader.GetString(0)] = new(StringComparer.Ordinal);
+                if (!reader.IsDBNull(1))
+                {
+                    table[reader.GetString(1)] = reader.GetChar(2);
+                }
             }
+        }
 
+        foreach (var (table, enabled) in triggers.OrderBy(table => table.Key, StringComparer.Ordinal))
+        {
             foreach (var trigger in Triggers)
             {
-                if (!triggers.TryGetValue(trigger, out var enabled))
+                if (!enabled.TryGetValue(trigger, out var state))
                 {
-                    changes.Add($"trigger {trigger} on galaxy_audit is missing");
+                    changes.Add($"trigger {trigger} on {table} is missing");
                 }
-                else if (enabled != 'O')
+                else if (state != 'O')
                 {
-                    changes.Add($"trigger {trigger} on galaxy_audit is disabled");
+                    changes.Add($"trigger {trigger} on {table} is disabled");
                 }
             }
         }

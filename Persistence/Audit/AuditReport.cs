@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Galaxy.Persistence.Audit;
 
 /// <summary>
@@ -18,6 +20,9 @@ public sealed record AuditReport(
     /// <summary>The chain is whole up to its last row, but witnessed rows after it are gone: a cut, or an unrecorded restore.</summary>
     public bool IsCut { get; init; }
 
+    /// <summary>The archive events, oldest first: rows up to the last one's row are verified in their archive files, not here.</summary>
+    public IReadOnlyList<AuditCheckpointSummary> Archives { get; init; } = [];
+
     public bool Intact => BrokenSeq is null && Findings.Count == 0;
 }
 
@@ -27,6 +32,13 @@ public sealed record AuditCheckpointSummary(long Id, string Kind, long Seq, Date
     public static AuditCheckpointSummary Of(AuditCheckpoint checkpoint) =>
         new(checkpoint.Id, checkpoint.Kind, checkpoint.Seq, checkpoint.At, checkpoint.Label);
 
-    public override string ToString() =>
-        $"checkpoint #{Id} ({(Kind == AuditCheckpoint.Kinds.Restore ? "restore to row" : "rows to")} {Seq:N0}, {At:yyyy-MM-dd HH:mm:ss}Z{(Label is null ? "" : ", " + Label)})";
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"checkpoint #{Id} ({What} {Seq:N0}, {At:yyyy-MM-dd HH:mm:ss}Z{(Label is null ? "" : ", " + Label)})");
+
+    private string What => Kind switch
+    {
+        AuditCheckpoint.Kinds.Restore => "restore to row",
+        AuditCheckpoint.Kinds.Archive => "archive of rows to",
+        _ => "rows to",
+    };
 }

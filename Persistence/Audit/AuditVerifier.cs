@@ -7,7 +7,9 @@ namespace Galaxy.Persistence.Audit;
 /// recomputed (<see cref="AuditRowHash"/>), every link and sequence number checked, every witnessed row compared with the
 /// fingerprint its signed checkpoint holds, and the audit functions and triggers compared with Galaxy's own. A rewrite
 /// that recomputed every later hash (as an attacker with the database can) is found at the first row it changed, by the
-/// checkpoint that witnessed that row; rows newer than the last checkpoint are reported as not yet witnessed.
+/// checkpoint that witnessed that row; rows newer than the last checkpoint are reported as not yet witnessed. After an
+/// archive (<see cref="AuditArchiver"/>), the chain online starts at the row after the last archived one and must link
+/// to the hash its signed archive event names; the archived rows are verified in their archive files.
 /// </summary>
 public sealed class AuditVerifier(NpgsqlDataSource database, IReadOnlyDictionary<string, AuditVerificationKey> trustedKeys)
 {
@@ -23,14 +25,13 @@ public sealed class AuditVerifier(NpgsqlDataSource database, IReadOnlyDictionary
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         findings.AddRange(await AuditFunctions.FindChangesAsync(connection, cancellationToken));
 
-        long checkedRows = 0, expectedSeq = 1;
-        byte[] previousHash = [];
+        long checkedRows = 0, expectedSeq = history.ArchivedThrough + 1;
+        var previousHash = history.ArchivedHeadHash;
         (long Seq, string Reason, AuditCheckpoint? Checkpoint)? broken = null;
         var cut = false;
-        await foreach (var row in AuditRows.ReadAfterAsync(connection, 0, cancellationToken))
+        await foreach (var row in AuditRows.ReadAfterAsync(connection, history.ArchivedThrough, cancellationToken))
         {
-            var witnessed = history.Witnessed(row.Seq);
-            broken = Check(row, expectedSeq, previousHash, witnessed);
+            broken = AuditRowCheck.Check(row, expectedSeq, previousHash, history.Witnessed(row.Seq));
             if (broken is not null)
             {
                 break;
@@ -66,36 +67,7 @@ public sealed class AuditVerifier(NpgsqlDataSource database, IReadOnlyDictionary
             history.Restores.Select(AuditCheckpointSummary.Of).ToList(), findings)
         {
             IsCut = cut,
+            Archives = history.Archives.Select(AuditCheckpointSummary.Of).ToList(),
         };
-    }
-
-    /// <summary>The first thing wrong with <paramref name="row"/>, or null.</summary>
-    private static (long, string, AuditCheckpoint?)? Check(
-        AuditRow row, long expectedSeq, byte[] previousHash,
-        (AuditCheckpoint Checkpoint, ReadOnlyMemory<byte> Fingerprint, byte[]? HeadHash)? witnessed)
-    {
-        var checkpoint = witnessed?.Checkpoint;
-        if (row.Seq != expectedSeq)
-        {
-            return (expectedSeq, $"row {expectedSeq:N0} is missing (the next row is {row.Seq:N0})", checkpoint);
-        }
-
-        if (!row.Hash.AsSpan().SequenceEqual(AuditRowHash.Compute(row.PreviousHash, row)))
-        {
-            return (row.Seq, $"row {row.Seq:N0} was altered: its content does not match its hash", checkpoint);
-        }
-
-        if (!row.PreviousHash.AsSpan().SequenceEqual(previousHash))
-        {
-            return (row.Seq, $"row {row.Seq:N0} does not link to row {row.Seq - 1:N0}", checkpoint);
-        }
-
-        if (witnessed is { } seen && (!row.Hash.AsSpan(0, AuditRowHash.FingerprintBytes).SequenceEqual(seen.Fingerprint.Span)
-            || seen.HeadHash is { } head && !row.Hash.AsSpan().SequenceEqual(head)))
-        {
-            return (row.Seq, $"row {row.Seq:N0} is not the row {seen.Checkpoint} witnessed: the chain was rewritten from here on", seen.Checkpoint);
-        }
-
-        return null;
     }
 }

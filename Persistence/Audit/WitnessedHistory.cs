@@ -3,25 +3,48 @@ namespace Galaxy.Persistence.Audit;
 /// <summary>
 /// What the checkpoints, taken in order, say the chain holds: for every witnessed row its fingerprint and the checkpoint
 /// that witnessed it, and the full head hash at each checkpoint's last row. A restore event forgets what was witnessed
-/// after the row it restored to: those rows were rolled back, and the chain goes on from there.
+/// after the row it restored to: those rows were rolled back, and the chain goes on from there. An archive event moves
+/// the chain's start past the rows it archived, to the hash of the last of them.
 /// </summary>
 internal sealed class WitnessedHistory
 {
     private readonly List<Range> _ranges = [];
     private readonly List<AuditCheckpoint> _restores = [];
+    private readonly List<AuditCheckpoint> _archives = [];
 
-    public long WitnessedThrough => _ranges.Count == 0 ? 0 : _ranges[^1].To;
+    // An archive of every witnessed row leaves no range: the last of them is then the last archived row.
+    public long WitnessedThrough => Math.Max(_ranges.Count == 0 ? 0 : _ranges[^1].To, ArchivedThrough);
 
     public AuditCheckpoint? Last { get; private set; }
 
     public IReadOnlyList<AuditCheckpoint> Restores => _restores;
 
-    /// <summary>Takes checkpoints in id order; returns a sentence for each that cannot be taken (bad signature, gap, inconsistent).</summary>
+    public IReadOnlyList<AuditCheckpoint> Archives => _archives;
+
+    /// <summary>The last archived row (0 when none was): the chain online starts after it.</summary>
+    public long ArchivedThrough => _archives.Count == 0 ? 0 : _archives[^1].Seq;
+
+    /// <summary>The hash of row <see cref="ArchivedThrough"/>, which the first row online names as its predecessor.</summary>
+    public byte[] ArchivedHeadHash => _archives.Count == 0 ? [] : Convert.FromHexString(_archives[^1].HeadHash);
+
+    /// <summary>Takes a witness's checkpoints from the first, in id order; a sentence in <paramref name="findings"/> for the first that cannot be taken.</summary>
     public static WitnessedHistory From(
-        IReadOnlyList<AuditCheckpoint> checkpoints, IReadOnlyDictionary<string, AuditVerificationKey> keys, List<string> findings)
+        IReadOnlyList<AuditCheckpoint> checkpoints, IReadOnlyDictionary<string, AuditVerificationKey> keys, List<string> findings) =>
+        Read(checkpoints, keys, findings, AuditCheckpoint.Genesis);
+
+    /// <summary>
+    /// Takes the consecutive checkpoints an archive carries: they begin mid-chain, so the first is taken on its
+    /// signature alone and every later one must follow it.
+    /// </summary>
+    public static WitnessedHistory FromExcerpt(
+        IReadOnlyList<AuditCheckpoint> checkpoints, IReadOnlyDictionary<string, AuditVerificationKey> keys, List<string> findings) =>
+        Read(checkpoints, keys, findings, null);
+
+    private static WitnessedHistory Read(
+        IReadOnlyList<AuditCheckpoint> checkpoints, IReadOnlyDictionary<string, AuditVerificationKey> keys, List<string> findings,
+        AuditCheckpoint? previous)
     {
         var history = new WitnessedHistory();
-        var previous = AuditCheckpoint.Genesis;
         foreach (var checkpoint in checkpoints)
         {
             if (!keys.TryGetValue(checkpoint.KeyId, out var key))
@@ -36,7 +59,7 @@ internal sealed class WitnessedHistory
                 break;
             }
 
-            if (checkpoint.Id != previous.Id + 1 || checkpoint.Previous != previous.Digest())
+            if (previous is not null && (checkpoint.Id != previous.Id + 1 || checkpoint.Previous != previous.Digest()))
             {
                 findings.Add(checkpoint.Id != previous.Id + 1
                     ? $"checkpoint #{previous.Id + 1} is missing from the witness (the next one is #{checkpoint.Id})"
@@ -52,11 +75,21 @@ internal sealed class WitnessedHistory
                 break;
             }
 
-            var expectedFrom = (checkpoint.Kind == AuditCheckpoint.Kinds.Restore
-                ? Math.Min(checkpoint.Seq, history.WitnessedThrough) : history.WitnessedThrough) + 1;
-            if (checkpoint.FromSeq != expectedFrom)
+            var expectedFrom = checkpoint.Kind switch
+            {
+                AuditCheckpoint.Kinds.Restore => Math.Min(checkpoint.Seq, history.WitnessedThrough) + 1,
+                AuditCheckpoint.Kinds.Archive => checkpoint.Seq + 1,
+                _ => history.WitnessedThrough + 1,
+            };
+            if (previous is not null && checkpoint.FromSeq != expectedFrom)
             {
                 findings.Add($"{checkpoint} starts at row {checkpoint.FromSeq}, not at row {expectedFrom} where the witness left off");
+                break;
+            }
+
+            if (checkpoint.Kind == AuditCheckpoint.Kinds.Archive && history.ArchiveProblem(checkpoint) is { } problem)
+            {
+                findings.Add(problem);
                 break;
             }
 
@@ -97,8 +130,38 @@ internal sealed class WitnessedHistory
 
     public AuditCheckpoint? WitnessOfLastRow() => _ranges.Count == 0 ? null : _ranges[^1].Checkpoint;
 
+    /// <summary>Why an archive event cannot be taken: it must archive forward, witnessed rows only, ending at the row the witness saw.</summary>
+    private string? ArchiveProblem(AuditCheckpoint archive)
+    {
+        if (archive.Seq <= ArchivedThrough || archive.Seq > WitnessedThrough)
+        {
+            return $"{archive} archives rows that are not between the last archived row ({ArchivedThrough:N0}) and the last witnessed one ({WitnessedThrough:N0})";
+        }
+
+        if (Witnessed(archive.Seq) is not { } seen)
+        {
+            return null; // only in an archive's excerpt: a row before it, in an earlier archive
+        }
+
+        var archivedHash = Convert.FromHexString(archive.HeadHash);
+        return archivedHash.Length == System.Security.Cryptography.SHA256.HashSizeInBytes
+            && archivedHash.AsSpan(0, AuditRowHash.FingerprintBytes).SequenceEqual(seen.Fingerprint.Span)
+            && (seen.HeadHash is null || seen.HeadHash.AsSpan().SequenceEqual(archivedHash))
+            ? null
+            : $"{archive} names a hash for row {archive.Seq:N0} that is not the one the witness saw";
+    }
+
     private void Take(AuditCheckpoint checkpoint, byte[] fingerprints)
     {
+        if (checkpoint.Kind == AuditCheckpoint.Kinds.Archive)
+        {
+            // The archived rows are verified in their archive; what witnessed them is not needed here any more.
+            _archives.Add(checkpoint);
+            _ranges.RemoveAll(range => range.To <= checkpoint.Seq);
+            Last = checkpoint;
+            return;
+        }
+
         if (checkpoint.Kind == AuditCheckpoint.Kinds.Restore)
         {
             _restores.Add(checkpoint);

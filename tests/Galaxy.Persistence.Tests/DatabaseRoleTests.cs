@@ -5,8 +5,9 @@ namespace Galaxy.Persistence.Tests;
 
 /// <summary>
 /// Least privilege (schema 0010): the roles Galaxy's processes connect as cannot touch the audit chain but through its
-/// append function, cannot disable its triggers, alter, drop or truncate it, replace its functions or create objects,
-/// and are no superusers; they can append.
+/// append function, cannot disable its triggers, alter, drop or truncate it or its partitions (schema 0023; the
+/// statements name the month's partition as <c>{partition}</c>), replace its functions or create objects, and are no
+/// superusers; they can append.
 /// </summary>
 public sealed class DatabaseRoleTests : IAsyncLifetime
 {
@@ -26,6 +27,14 @@ public sealed class DatabaseRoleTests : IAsyncLifetime
             "UPDATE galaxy_audit SET principal = 'mallory' WHERE seq = 1",
             "DELETE FROM galaxy_audit WHERE seq = 1",
             "INSERT INTO galaxy_audit VALUES (2, now(), 'mallory', 'x', 'x', 0, 'x', '\\x'::bytea, '\\x'::bytea)",
+            "ALTER TABLE {partition} DISABLE TRIGGER USER",
+            "UPDATE {partition} SET principal = 'mallory' WHERE seq = 1",
+            "DELETE FROM {partition}",
+            "TRUNCATE {partition}",
+            "DROP TABLE {partition}",
+            "ALTER TABLE galaxy_audit DETACH PARTITION {partition}",
+            "INSERT INTO {partition} SELECT * FROM {partition}",
+            "SELECT galaxy_audit_partition('2030-01-01')",
             "UPDATE galaxy_audit_head SET seq = 0",
             "DELETE FROM galaxy_audit_checkpoints",
             "ALTER TABLE galaxy_audit_checkpoints DISABLE TRIGGER USER",
@@ -59,7 +68,9 @@ public sealed class DatabaseRoleTests : IAsyncLifetime
     [MemberData(nameof(Refusals))]
     public async Task A_runtime_role_is_refused(string role, string statement)
     {
-        var refusal = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(role, statement));
+        var partition = await _database.ScalarAsync<string>("SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = 'galaxy_audit'::regclass");
+
+        var refusal = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(role, statement.Replace("{partition}", partition, StringComparison.Ordinal)));
 
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refusal.SqlState);
     }
