@@ -24,6 +24,7 @@ internal sealed class LabscapeEngine : IUnitEngine, IAsyncDisposable
     private readonly EngineParts _parts;
     private readonly long _firstUnitId;
     private readonly int _units;
+    private readonly int[] _allSlots;
     private readonly long[] _revisions;
     private readonly OwnWeights?[] _own;
     private readonly OwnWeights?[] _dormant;
@@ -36,6 +37,7 @@ internal sealed class LabscapeEngine : IUnitEngine, IAsyncDisposable
         _parts = parts;
         _firstUnitId = firstUnitId;
         _units = units;
+        _allSlots = Enumerable.Range(0, units).ToArray();
         _models = models;
         _revisions = revisions;
         _own = own;
@@ -216,21 +218,26 @@ internal sealed class LabscapeEngine : IUnitEngine, IAsyncDisposable
         var models = Volatile.Read(ref _models);
         var started = Stopwatch.GetTimestamp();
         var (computed, skipped, sum) = (0, 0, 0.0);
-        foreach (var group in Enumerable.Range(0, _units).GroupBy(slot => models.Of(_firstUnitId + slot)))
+        foreach (var (model, slots) in SlotsByModel(models))
         {
-            var slots = group.ToArray();
-            if (group.Key.Architecture.Inputs != input.Length)
+            if (model.Architecture.Inputs != input.Length)
             {
                 skipped += slots.Length;
                 continue;
             }
 
-            sum += await group.Key.TickAsync(slots, input);
+            sum += await model.TickAsync(slots, input);
             computed += slots.Length;
         }
 
         return new TickSummary(computed, Stopwatch.GetElapsedTime(started).TotalMilliseconds, sum) { Skipped = skipped };
     }
+
+    // Without a canary every unit is the stable model's: no need to ask, for each of the labscape's units, whose it is.
+    private IEnumerable<(ServedModel Model, int[] Slots)> SlotsByModel(Models models) =>
+        models.Canary is null
+            ? [(models.Stable, _allSlots)]
+            : Enumerable.Range(0, _units).GroupBy(slot => models.Of(_firstUnitId + slot)).Select(group => (group.Key, group.ToArray()));
 
     public async ValueTask DisposeAsync()
     {
