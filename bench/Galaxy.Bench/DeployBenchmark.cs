@@ -45,6 +45,7 @@ public sealed class DeployBenchmark : IBenchmark
         await using var silo = await BenchSilo.StartAsync(database.ConnectionString, "deploy", GalaxyBenchmark.TopologySettings(topology));
         var activation = await GalaxyBenchmark.ForEveryUnitAsync(topology.UnitCount, id => silo.Grains.GetUnit(id).GetState(), cancellationToken);
         report.Record("deploy.activate_s", activation.Seconds, "s", $"{topology.UnitCount:N0} units active before anything is deployed");
+        Console.WriteLine($"after activation: heap {GC.GetTotalMemory(false) / 1e9:F2} GB, working set {Environment.WorkingSet / 1e9:F2} GB");
 
         await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
         var registry = new ModelRegistry(dataSource, TimeProvider.System);
@@ -55,12 +56,12 @@ public sealed class DeployBenchmark : IBenchmark
         // Every unit, at once: Guardian's check (its latency probe included) and one serving record per labscape.
         var deployed = await DeployAsync(silo, good, everyLabscape, CanaryPlan.Default with { StepsPercent = [100] }, DeploymentStatus.Succeeded);
         report.Record("deploy.all_units_s", deployed.Seconds, "s",
-            $"{topology.UnitCount:N0} units serve {good.Key}, durably; request to SUCCEEDED, Guardian's check {Between(deployed.State, "deployment.created", "deployment.approved"):F2} s of it");
+            $"{topology.UnitCount:N0} units serve {good.Key}, durably; request to SUCCEEDED, Guardian's check {Between(deployed.State, "deployment.created", "deployment.approved"):F2} s of it, GC pauses {deployed.GcPausedSeconds:F2} s");
         report.Record("deploy.switch_s", Between(deployed.State, "deployment.started", "deployment.succeeded"), "s", "of which serving records written and every engine switched");
         report.Record("deploy.units_serving_after_deploy", await ServingAsync(silo, topology, good.Key), "fraction", "one unit sampled per labscape, asked what it serves");
 
         var rolledBack = await RollBackAsync(silo, deployed.Id);
-        report.Record("deploy.rollback_s", rolledBack.Seconds, "s", $"{topology.UnitCount:N0} units serve their initial model again; request to ROLLED_BACK");
+        report.Record("deploy.rollback_s", rolledBack.Seconds, "s", $"{topology.UnitCount:N0} units serve their initial model again; request to ROLLED_BACK, GC pauses {rolledBack.GcPausedSeconds:F2} s");
         report.Record("deploy.units_serving_after_rollback", await ServingAsync(silo, topology, LabscapeServing.InitialVersion), "fraction", "one unit sampled per labscape");
 
         await DeployAsync(silo, good, everyLabscape, CanaryPlan.Default with { StepsPercent = [100] }, DeploymentStatus.Succeeded);
@@ -134,19 +135,19 @@ public sealed class DeployBenchmark : IBenchmark
     {
         var id = Guid.CreateVersion7();
         var deployment = silo.Grains.GetGrain<IDeploymentGrain>(id);
-        var started = Stopwatch.GetTimestamp();
+        var (started, paused) = (Stopwatch.GetTimestamp(), GC.GetTotalPauseDuration());
         await deployment.Start(new DeploymentRequest(version, labscapes, plan, "bench", "galaxy bench deploy", DateTimeOffset.UtcNow));
         var state = await WaitAsync(deployment, expected, bound ?? TimeSpan.FromMinutes(2));
-        return new Deployed(id, Stopwatch.GetElapsedTime(started).TotalSeconds, state);
+        return Reported(new Deployed(id, Stopwatch.GetElapsedTime(started).TotalSeconds, state, (GC.GetTotalPauseDuration() - paused).TotalSeconds));
     }
 
     private static async Task<Deployed> RollBackAsync(BenchSilo silo, Guid id)
     {
         var deployment = silo.Grains.GetGrain<IDeploymentGrain>(id);
-        var started = Stopwatch.GetTimestamp();
+        var (started, paused) = (Stopwatch.GetTimestamp(), GC.GetTotalPauseDuration());
         await deployment.Rollback("bench", "galaxy bench deploy");
         var state = await WaitAsync(deployment, DeploymentStatus.RolledBack, TimeSpan.FromMinutes(2));
-        return new Deployed(id, Stopwatch.GetElapsedTime(started).TotalSeconds, state);
+        return Reported(new Deployed(id, Stopwatch.GetElapsedTime(started).TotalSeconds, state, (GC.GetTotalPauseDuration() - paused).TotalSeconds));
     }
 
     /// <summary>The deployment's state once it reaches <paramref name="expected"/>, polled every 20 ms; any other end is a failure.</summary>
@@ -249,5 +250,20 @@ public sealed class DeployBenchmark : IBenchmark
 
     private sealed record DigitRow(float[] Features, string Label);
 
-    private sealed record Deployed(Guid Id, double Seconds, DeploymentState State);
+    /// <summary>Each transition's moment from the first, and the silo process's GC pauses meanwhile: where the seconds went.</summary>
+    private static Deployed Reported(Deployed deployed)
+    {
+        var first = deployed.State.History[0].At;
+        Console.WriteLine(
+            $"deployment {deployed.Id}: {deployed.Seconds:F2} s, of which GC paused the silo's process {deployed.GcPausedSeconds:F2} s; " +
+            $"heap {GC.GetTotalMemory(false) / 1e9:F2} GB, working set {Environment.WorkingSet / 1e9:F2} GB");
+        foreach (var transition in deployed.State.History)
+        {
+            Console.WriteLine($"  +{(transition.At - first).TotalSeconds,7:F2} s  {transition.Kind}");
+        }
+
+        return deployed;
+    }
+
+    private sealed record Deployed(Guid Id, double Seconds, DeploymentState State, double GcPausedSeconds);
 }
