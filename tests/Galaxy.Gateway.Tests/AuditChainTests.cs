@@ -268,21 +268,7 @@ public sealed class AuditChainTests : IAsyncLifetime
         await Task.WhenAll(gateways.Select(gateway => gateway.StopAsync(CancellationToken.None)));
     }
 
-    /// <summary>The issue's attack: row <paramref name="seq"/>'s principal changed, every later hash recomputed, the head moved.</summary>
-    private Task RewriteFromAsync(long seq, string principal) => TamperAsync($"""
-        DO $$
-        DECLARE r galaxy_audit%ROWTYPE; prev bytea;
-        BEGIN
-            SELECT coalesce((SELECT hash FROM galaxy_audit WHERE seq = {seq} - 1), '\x'::bytea) INTO prev;
-            FOR r IN SELECT * FROM galaxy_audit WHERE seq >= {seq} ORDER BY seq LOOP
-                IF r.seq = {seq} THEN r.principal := '{principal}'; END IF;
-                UPDATE galaxy_audit SET principal = r.principal, prev_hash = prev,
-                    hash = galaxy_audit_hash(prev, r.seq, r.at, r.principal, r.action, r.target, r.outcome, r.request_digest)
-                WHERE seq = r.seq RETURNING hash INTO prev;
-            END LOOP;
-            UPDATE galaxy_audit_head SET hash = prev;
-        END $$
-        """);
+    private Task RewriteFromAsync(long seq, string principal) => TamperAsync(AuditTampering.RewriteFrom(seq, principal));
 
     /// <summary>Rows after <paramref name="seq"/> deleted and the head moved back to it: a cut, or what a restore looks like.</summary>
     private Task CutAfterAsync(long seq) => TamperAsync($"""

@@ -138,20 +138,7 @@ public sealed class AuditRetentionTests : IAsyncLifetime
         await CheckpointAsync();
         await ArchiveAsync(new DateOnly(2025, 2, 1));
 
-        await TamperAsync($"""
-            DO $$
-            DECLARE r galaxy_audit%ROWTYPE; prev bytea;
-            BEGIN
-                SELECT prev_hash INTO prev FROM galaxy_audit WHERE seq = {row};
-                FOR r IN SELECT * FROM galaxy_audit WHERE seq >= {row} ORDER BY seq LOOP
-                    IF r.seq = {row} THEN r.principal := 'mallory'; END IF;
-                    UPDATE galaxy_audit SET principal = r.principal, prev_hash = prev,
-                        hash = galaxy_audit_hash(prev, r.seq, r.at, r.principal, r.action, r.target, r.outcome, r.request_digest)
-                    WHERE seq = r.seq RETURNING hash INTO prev;
-                END LOOP;
-                UPDATE galaxy_audit_head SET hash = prev;
-            END $$
-            """);
+        await TamperAsync(AuditTampering.RewriteFrom(row, "mallory"));
 
         var report = await VerifyAsync();
         Assert.Equal(row, report.BrokenSeq);
