@@ -169,16 +169,14 @@ internal sealed class LabscapeEngine : IUnitEngine, IAsyncDisposable
             var outputs = new float[slots.Count][];
             try
             {
-                var groups = Enumerable.Range(0, slots.Count).GroupBy(i => models.Of(_firstUnitId + slots[i]));
-                foreach (var group in groups)
+                foreach (var (model, rows) in models.ByModel([.. Enumerable.Range(0, slots.Count)], i => _firstUnitId + slots[i]))
                 {
-                    var rows = group.ToArray();
                     foreach (var row in rows)
                     {
-                        UnitInput.EnsureValid(inputs[row], group.Key.Architecture.Inputs, $"input of unit {_firstUnitId + slots[row]}");
+                        UnitInput.EnsureValid(inputs[row], model.Architecture.Inputs, $"input of unit {_firstUnitId + slots[row]}");
                     }
 
-                    var answers = await group.Key.PredictManyAsync(rows.Select(i => slots[i]).ToArray(), rows.Select(i => inputs[i]).ToArray(), timeout);
+                    var answers = await model.PredictManyAsync(rows.Select(i => slots[i]).ToArray(), rows.Select(i => inputs[i]).ToArray(), timeout);
                     for (var i = 0; i < rows.Length; i++)
                     {
                         outputs[rows[i]] = answers[i];
@@ -218,7 +216,7 @@ internal sealed class LabscapeEngine : IUnitEngine, IAsyncDisposable
         var models = Volatile.Read(ref _models);
         var started = Stopwatch.GetTimestamp();
         var (computed, skipped, sum) = (0, 0, 0.0);
-        foreach (var (model, slots) in SlotsByModel(models))
+        foreach (var (model, slots) in models.ByModel(_allSlots, slot => _firstUnitId + slot))
         {
             if (model.Architecture.Inputs != input.Length)
             {
@@ -232,12 +230,6 @@ internal sealed class LabscapeEngine : IUnitEngine, IAsyncDisposable
 
         return new TickSummary(computed, Stopwatch.GetElapsedTime(started).TotalMilliseconds, sum) { Skipped = skipped };
     }
-
-    // Without a canary every unit is the stable model's: no need to ask, for each of the labscape's units, whose it is.
-    private IEnumerable<(ServedModel Model, int[] Slots)> SlotsByModel(Models models) =>
-        models.Canary is null
-            ? [(models.Stable, _allSlots)]
-            : Enumerable.Range(0, _units).GroupBy(slot => models.Of(_firstUnitId + slot)).Select(group => (group.Key, group.ToArray()));
 
     public async ValueTask DisposeAsync()
     {
@@ -297,6 +289,13 @@ internal sealed class LabscapeEngine : IUnitEngine, IAsyncDisposable
         public IEnumerable<ServedModel> All => Canary is null ? [Stable] : [Stable, Canary];
 
         public ServedModel Of(long unitId) => Canary is not null && Record.ServesCanary(unitId) ? Canary : Stable;
+
+        /// <summary>
+        /// <paramref name="indexes"/> grouped by the model serving the unit at each (<paramref name="unitAt"/>); without a
+        /// canary they are all the stable model's, with nothing to look up unit by unit.
+        /// </summary>
+        public IEnumerable<(ServedModel Model, int[] Indexes)> ByModel(int[] indexes, Func<int, long> unitAt) =>
+            Canary is null ? [(Stable, indexes)] : indexes.GroupBy(i => Of(unitAt(i))).Select(group => (group.Key, group.ToArray()));
 
         public async ValueTask DisposeAsync()
         {

@@ -47,9 +47,9 @@ public sealed class SoakBenchmark : IBenchmark
         load.Add(Task.Run(() => TickAsync(client, counts, stop.Token)));
         var probes = galaxy.SiloHealth.Select((silo, i) => Task.Run(() => ProbeAsync(silo, i, pauses, stop.Token))).ToArray();
         var started = clock.Elapsed;
-        while (!stop.IsCancellationRequested)
+        using var progress = new PeriodicTimer(TimeSpan.FromSeconds(30));
+        while (await WhenTickedAsync(progress, stop.Token))
         {
-            await Task.Delay(TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(false);
             Console.WriteLine(
                 $"[{(clock.Elapsed - started).TotalSeconds,5:F0} s] {Interlocked.Read(ref counts[0]):N0} predicts, {Interlocked.Read(ref counts[1]):N0} learns, " +
                 $"{Interlocked.Read(ref counts[2]):N0} failed, {Interlocked.Read(ref counts[3])} ticks; longest pause per silo {string.Join(" / ", pauses.Select(pause => $"{pause:F0}"))} ms");
@@ -66,6 +66,19 @@ public sealed class SoakBenchmark : IBenchmark
         report.Record("soak.predicts_per_s", counts[0] / seconds, "1/s", $"{counts[0]:N0} predicts served");
         report.Record("soak.learns_per_s", counts[1] / seconds, "1/s", $"{counts[1]:N0} durable learns served");
         report.Record("soak.failed", counts[2], "requests", $"answered with an error or not at all; {counts[3]} galaxy ticks");
+    }
+
+    /// <summary>The next progress line's moment, or false as soon as the soak ends (no waiting out the period).</summary>
+    private static async Task<bool> WhenTickedAsync(PeriodicTimer progress, CancellationToken stop)
+    {
+        try
+        {
+            return await progress.WaitForNextTickAsync(stop);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     private static async Task WorkAsync(GalaxyClient client, int units, int learnPercent, int worker, long[] counts, CancellationToken stop)
