@@ -14,13 +14,16 @@ internal sealed class GatewayLoad : IAsyncDisposable
     private readonly GatewayProcess _gateway;
     private readonly HttpClient _http;
     private readonly IReadOnlyList<(string Path, byte[] Body)> _requests;
+    private readonly string _apiKey;
     private readonly CancellationToken _cancellationToken;
 
-    private GatewayLoad(GatewayProcess gateway, HttpClient http, IReadOnlyList<(string Path, byte[] Body)> requests, CancellationToken cancellationToken)
+    private GatewayLoad(
+        GatewayProcess gateway, HttpClient http, IReadOnlyList<(string Path, byte[] Body)> requests, string apiKey, CancellationToken cancellationToken)
     {
         _gateway = gateway;
         _http = http;
         _requests = requests;
+        _apiKey = apiKey;
         _cancellationToken = cancellationToken;
     }
 
@@ -48,7 +51,7 @@ internal sealed class GatewayLoad : IAsyncDisposable
             BaseAddress = gateway.Address,
         };
         http.DefaultRequestHeaders.Add("X-Api-Key", key.Key);
-        return new GatewayLoad(gateway, http, requests, cancellationToken);
+        return new GatewayLoad(gateway, http, requests, key.Key, cancellationToken);
     }
 
     /// <summary>CPU time the gateway process has used so far.</summary>
@@ -78,6 +81,13 @@ internal sealed class GatewayLoad : IAsyncDisposable
 
     /// <summary>Predicts at a fixed rate (an open loop) after half as long at that rate to settle its path.</summary>
     public Task<LoadFigures> AtRateAsync(double perSecond, TimeSpan duration) => AtRateAsync(perSecond, duration, SendNextAsync);
+
+    /// <summary>
+    /// The same requests at the same rate from <c>galaxy-load</c>, a process of its own (<see cref="OutsideLoad"/>),
+    /// after half as long at that rate.
+    /// </summary>
+    public Task<LoadFigures> OutsideAtRateAsync(double perSecond, TimeSpan duration) =>
+        OutsideLoad.RunAsync(_gateway.Address, _apiKey, _requests.Select(r => new LoadRequest(r.Path, r.Body)), perSecond, duration, _cancellationToken);
 
     /// <summary>
     /// Liveness probes at a fixed rate, like <see cref="AtRateAsync(double, TimeSpan)"/>: the same connections,

@@ -83,7 +83,8 @@ public sealed class ServeBenchmark : IBenchmark
 
     /// <summary>
     /// Predicts through the gateway over HTTP: the most it sustains (closed loops of rising depth), then latency at half
-    /// that rate (an open loop). <c>./galaxy bench gateway</c> repeats the second part over many rounds.
+    /// that rate (an open loop), from this process and from an outside client. <c>./galaxy bench gateway</c> repeats
+    /// the second part over many rounds.
     /// </summary>
     private static async Task MeasureGatewayAsync(BenchReport report, string connectionString, long[] units, bool quick, CancellationToken cancellationToken)
     {
@@ -95,6 +96,9 @@ public sealed class ServeBenchmark : IBenchmark
         report.Record("serve.gateway_p50_ms", half.P50Ms, "ms", $"open loop at {most / 2:N0}/s");
         report.Record("serve.gateway_p95_ms", half.P95Ms, "ms", $"open loop at {most / 2:N0}/s");
         report.Record("serve.gateway_p99_ms", half.P99Ms, "ms", $"open loop at {most / 2:N0}/s; {half.Failures} failed");
+        var outside = await gateway.OutsideAtRateAsync(most / 2, phase);
+        report.Record("serve.gateway_outside_p95_ms", outside.P95Ms, "ms", $"the same open loop from galaxy-load, a process of its own; p50 {outside.P50Ms:F2} ms");
+        report.Record("serve.gateway_outside_p99_ms", outside.P99Ms, "ms", $"the same open loop from galaxy-load; {outside.Failures} failed");
     }
 
     /// <summary>The cost of making one grain reference, on one thread, after a warm-up.</summary>

@@ -1,12 +1,6 @@
 using System.Diagnostics;
 
-namespace Galaxy.Bench;
-
-/// <summary>Throughput and latency percentiles of one load phase.</summary>
-public sealed record LoadFigures(long Operations, long Failures, double Seconds, double P50Ms, double P95Ms, double P99Ms)
-{
-    public double PerSecond => Operations / Seconds;
-}
+namespace Galaxy.Load;
 
 /// <summary>
 /// A closed-loop load: <c>concurrency</c> workers each issue the next operation as soon as the last one completes,

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Galaxy.Bench;
+namespace Galaxy.Load;
 
 /// <summary>
 /// An open-loop load at a fixed rate: operation n is due at <c>start + n / rate</c> whether or not earlier ones have
