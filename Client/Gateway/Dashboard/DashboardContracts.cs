@@ -30,7 +30,7 @@ public sealed record SiloResources(string Silo, string Status, double? CpuPercen
 public sealed record SiloResourcesResponse(DateTimeOffset Now, DashboardThresholds Thresholds, SiloResources[] Silos);
 
 /// <summary>The signed-in person, so that the page offers what their role may do.</summary>
-public sealed record DashboardUser(string Subject, string Role, bool MayDecideApprovals);
+public sealed record DashboardUser(string Subject, string Role, bool MayReadApprovals, bool MayDecideApprovals);
 
 public sealed record TrainingJobsPanel(TrainingJobSummary[] Jobs);
 

@@ -62,7 +62,9 @@ internal static class DashboardEndpoints
     private static Ok<DashboardUser> Me(ClaimsPrincipal user)
     {
         var role = user.FindFirst(GuardianClaims.Role)?.Value ?? "";
-        return TypedResults.Ok(new DashboardUser(GuardianClaims.SubjectOf(user), role, Permissions.Matrix[Permissions.DecideApprovals].Contains(role)));
+        return TypedResults.Ok(new DashboardUser(
+            GuardianClaims.SubjectOf(user), role, Permissions.Matrix[Permissions.ReadApprovals].Contains(role),
+            Permissions.Matrix[Permissions.DecideApprovals].Contains(role)));
     }
 
     /// <summary>Each active silo's resource use, as the silos' runtime statistics report it.</summary>
