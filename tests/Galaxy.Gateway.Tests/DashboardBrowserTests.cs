@@ -89,7 +89,7 @@ public sealed class DashboardBrowserTests(GatewayFixture fixture) : IAsyncLifeti
         var load = LoadAsync(model, stop.Token);
         try
         {
-            await page.WaitForFunctionAsync($"() => {OfModel("chart-throughput")}?.data.some(p => p.y > 0)", Patience);
+            await page.WaitForFunctionAsync($"() => {OfModel("chart-throughput")}?.data.filter(p => p.y > 0).length >= 3", Patience);
             await page.WaitForFunctionAsync($"() => {OfModel("chart-latency")}?.data.some(p => p.y > 0)", Patience);
             await page.ScreenshotAsync(Path.Combine(Screenshots, "galaxy-under-load.png"), new ScreenshotOptions { FullPage = true });
         }
@@ -104,9 +104,11 @@ public sealed class DashboardBrowserTests(GatewayFixture fixture) : IAsyncLifeti
     }
 
     [ChromiumFact]
-    public async Task The_unit_inspector_draws_each_layers_weights_and_the_recent_loss_curve()
+    public async Task The_unit_inspector_draws_each_layers_weights_the_recent_loss_curve_and_the_lineage()
     {
-        const int unit = 5;
+        // A unit of the labscape that serves the deployed model, so that its version has a lineage.
+        var model = await DeploymentRequests.ServedModelAsync(fixture.Http);
+        var unit = DeploymentRequests.Labscape * GalaxyTestCluster.UnitsPerLabscape + 3;
         var architecture = (await (await fixture.Http.GetAsync($"/v1/units/{unit}")).JsonAsync()).GetProperty("architecture");
         var (inputs, outputs) = (architecture.GetProperty("inputs").GetInt32(), architecture.GetProperty("outputs").GetInt32());
         for (var step = 0; step < 5; step++)
@@ -125,6 +127,9 @@ public sealed class DashboardBrowserTests(GatewayFixture fixture) : IAsyncLifeti
         Assert.Equal(4, await page.EvaluateExpressionAsync<int>("document.querySelectorAll('#unit-view canvas.weights').length"));
         Assert.Contains("parameters", await TextAsync(page, "#unit-view"), StringComparison.Ordinal);
         Assert.True(await page.EvaluateExpressionAsync<bool>("Chart.getChart('chart-loss').data.datasets[0].data.every(p => Number.isFinite(p.y))"));
+        var serving = (await (await fixture.Http.GetAsync($"/v1/units/{unit}")).JsonAsync()).GetProperty("modelVersion").GetString()!;
+        Assert.StartsWith(model + ":", serving, StringComparison.Ordinal);
+        Assert.StartsWith(serving + " · ", await TextAsync(page, "#unit-view ol li"), StringComparison.Ordinal);
     }
 
     [ChromiumFact]
@@ -147,8 +152,8 @@ public sealed class DashboardBrowserTests(GatewayFixture fixture) : IAsyncLifeti
 
         // The session's sign-in spent this step's code: the decision signs in with the next one.
         await DecideAsync(page, form, Totp.Code(TestAccounts.TotpSecretOf(TestAccounts.DashboardCeo), DateTimeOffset.UtcNow.AddSeconds(Totp.StepSeconds)));
-        await page.ScreenshotAsync(Path.Combine(Screenshots, "galaxy-ceo-approval.png"), new ScreenshotOptions { FullPage = true });
         await page.WaitForFunctionAsync($"() => document.querySelector(\"{form}\") === null", Patience);
+        await page.ScreenshotAsync(Path.Combine(Screenshots, "galaxy-ceo-approved.png"), new ScreenshotOptions { FullPage = true });
 
         Assert.Equal("APPROVED", await ApprovalStatusAsync(approval));
         var version = await (await fixture.Http.GetAsync($"/v1/models/{model}/versions/1")).JsonAsync();
@@ -177,6 +182,7 @@ public sealed class DashboardBrowserTests(GatewayFixture fixture) : IAsyncLifeti
         await page.TypeAsync($"{form} input[name=password]", TestAccounts.PasswordOf(TestAccounts.DashboardCeo));
         await page.TypeAsync($"{form} input[name=totp]", totp);
         await page.TypeAsync($"{form} input[name=comment]", "approved from the dashboard");
+        await page.ScreenshotAsync(Path.Combine(Screenshots, "galaxy-ceo-deciding.png"), new ScreenshotOptions { FullPage = true });
         await page.ClickAsync($"{form} button.approve");
     }
 

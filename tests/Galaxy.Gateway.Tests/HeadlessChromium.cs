@@ -31,5 +31,8 @@ internal static class HeadlessChromium
 /// <summary>A fact that needs Chromium: it skips, saying why, where the browser is missing, except under CI, where it runs and fails.</summary>
 public sealed class ChromiumFactAttribute : FactAttribute
 {
-    public ChromiumFactAttribute() => Skip = HeadlessChromium.UnderCi ? null : HeadlessChromium.Unavailable;
+    public ChromiumFactAttribute() => Skip = SkipReason(HeadlessChromium.UnderCi, HeadlessChromium.Unavailable);
+
+    /// <summary>Why to skip: only outside CI, and only when the browser is missing.</summary>
+    public static string? SkipReason(bool underCi, string? unavailable) => underCi ? null : unavailable;
 }

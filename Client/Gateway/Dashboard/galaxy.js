@@ -65,7 +65,8 @@ function limitLine(value, critical) {
 const thresholdLines = threshold => [limitLine(threshold.warning, false), limitLine(threshold.critical, true)];
 
 function series(label, index, points) {
-  return { label, data: points, borderColor: COLOURS[index % COLOURS.length], borderWidth: 2, pointRadius: 0 };
+  const colour = COLOURS[index % COLOURS.length];
+  return { label, data: points, borderColor: colour, backgroundColor: colour, borderWidth: 2, pointRadius: 1.5 };
 }
 
 const charts = {
@@ -110,7 +111,7 @@ function showSilos(reading) {
   };
   draw(charts.cpu, point => point.cpu, reading.thresholds.cpuPercent);
   draw(charts.memory, point => point.memory, reading.thresholds.memoryPercent);
-  $("silos").replaceChildren(table(["silo", "status", "CPU", "memory", "activations"], reading.silos.map(silo =>
+  $("silos").replaceChildren(table(["silo", "status", "CPU", "memory", "grains"], reading.silos.map(silo =>
     [silo.silo, silo.status, fixed(silo.cpuPercent) + " %", `${fixed(silo.memoryPercent)} % (${fixed(silo.memoryBytes / 2 ** 20, 0)} MiB)`, String(silo.activations)])));
 }
 
@@ -136,7 +137,7 @@ function showAlerts(alerts) {
 
 function showTraining(panel) {
   if (panel.jobs.length === 0) { $("training").textContent = "No training job."; return; }
-  $("training").replaceChildren(table(["model", "status", "progress", "epochs", "best accuracy", "version"], panel.jobs.map(job => [
+  $("training").replaceChildren(table(["model", "status", "progress", "epochs", "best", "version"], panel.jobs.map(job => [
     job.model.name, status(job.status),
     element("span", {}, element("progress", { max: 1, value: job.progress }), ` ${Math.round(job.progress * 100)} %`),
     `${job.epochsDone}/${job.epochs}`, job.bestValidationAccuracy == null ? "–" : fixed(job.bestValidationAccuracy * 100, 2) + " %",
@@ -145,9 +146,11 @@ function showTraining(panel) {
 
 function showDeployments(panel) {
   if (panel.deployments.length === 0) { $("deployments").textContent = "No deployment."; return; }
-  $("deployments").replaceChildren(table(["version", "status", "canary step", "labscapes", "updated"], panel.deployments.map(deployment => [
+  // A deployment's step counts from 0, and is −1 before its first (waiting for approval, or refused).
+  $("deployments").replaceChildren(table(["version", "status", "canary", "labscapes", "updated"], panel.deployments.map(deployment => [
     `${deployment.model.name}:${deployment.version}`, status(deployment.status),
-    `step ${deployment.step + 1}: ${deployment.canaryPercent} % of units`, String(deployment.labscapes.length), when(deployment.updatedAt)])));
+    deployment.step < 0 ? "not started" : `step ${deployment.step + 1}: ${deployment.canaryPercent} %`,
+    String(deployment.labscapes.length), when(deployment.updatedAt)])));
 }
 
 // Shown again only when the pending set changes, so that a decision being typed is not wiped by the next refresh.
@@ -162,7 +165,7 @@ function showApprovals(panel) {
     const row = element("div", { className: "approval" },
       element("div", {}, element("strong", { textContent: `${approval.model.name}:${approval.version}` }),
         ` · ${approval.reason} · asked by ${approval.requestedBy} at ${when(approval.requestedAt)}`),
-      element("div", { className: "muted", textContent: JSON.stringify(approval.figures) }));
+      element("div", { className: "muted", textContent: Object.entries(approval.figures).map(([name, value]) => `${name} ${value}`).join(" · ") }));
     if (me?.mayDecideApprovals) row.append(decisionForm(approval));
     return row;
   }));
@@ -183,6 +186,7 @@ function decisionForm(approval) {
     event.preventDefault();
     const fields = new FormData(form);
     const shown = form.querySelector(".error");
+    shown.textContent = "";
     try {
       await decide(approval.id, event.submitter.value === "approve", fields);
       shown.textContent = "";
@@ -306,7 +310,10 @@ async function inspect(id) {
       data: body.recentLearns.map((step, i) => ({ x: i + 1, y: step.loss })),
       pointBackgroundColor: body.recentLearns.map(step => step.applied ? COLOURS[0] : "#ff6b6b"),
     }] },
-    options: { maintainAspectRatio: false, parsing: false, scales: { x: { type: "linear", title: { display: true, text: "learn step" } } } },
+    options: {
+      maintainAspectRatio: false, parsing: false,
+      scales: { x: { type: "linear", ticks: { precision: 0 }, title: { display: true, text: "learn step" } } },
+    },
   });
 }
 
