@@ -117,8 +117,8 @@ function showSilos(reading) {
 
 // --- panels -------------------------------------------------------------------------------------------------------
 
-// The alerts panel's one data source: the gateway's dashboard read of the active alerts, which answers 404 until the
-// alerting of issue 18 is served here.
+// The alerts panel's one data source: the gateway's dashboard read of the firing alerts, an AlertPage as
+// GET /v1/alerts?state=firing answers it. It answers 404 until the alerting of issue 18 is served here.
 async function activeAlerts() {
   const response = await fetch("/dashboard/galaxy/alerts", { headers: { Accept: "application/json" } });
   if (response.status === 404) return null;
@@ -128,11 +128,11 @@ async function activeAlerts() {
 
 function showAlerts(alerts) {
   if (alerts === null) { $("alerts").textContent = "This gateway does not serve alerts yet."; return; }
-  if (alerts.length === 0) { $("alerts").textContent = "No active alert."; return; }
-  $("alerts").replaceChildren(table(["severity", "what", "level", "since"], alerts.map(alert => [
-    element("span", { className: "severity-" + String(alert.severity).toLowerCase(), textContent: alert.severity }),
-    `${alert.model ?? ""} ${alert.metric ?? alert.rule ?? ""}: ${alert.value ?? ""} (limit ${alert.threshold ?? ""})`,
-    String(alert.level ?? ""), when(alert.firedAt)])));
+  if (alerts.length === 0) { $("alerts").textContent = "No alert is firing."; return; }
+  $("alerts").replaceChildren(table(["severity", "subject", "value", "level", "since"], alerts.map(alert => [
+    element("span", { className: "severity-" + alert.severity, textContent: alert.severity }),
+    `${alert.subject} ${alert.kind}`, `${fixed(alert.value, 2)} (limit ${alert.threshold})`,
+    `${alert.level}${alert.acknowledgedBy ? " · acknowledged by " + alert.acknowledgedBy : ""}`, when(alert.firedAt)])));
 }
 
 function showTraining(panel) {
