@@ -40,6 +40,7 @@ builder.Services.AddSingleton<ModelRoutes>();
 builder.Services.AddSingleton<InferenceLog>();
 builder.Services.AddSingleton<InferenceMonitor>();
 builder.Services.AddHostedService(services => services.GetRequiredService<InferenceMonitor>());
+builder.Services.AddSingleton<ModelFigureSeries>();
 builder.Services.AddOptions<DatasetOptions>().Bind(builder.Configuration.GetSection(DatasetOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.AddCode);
 // Unreadable bodies raise BadHttpRequestException, so they reach the exception handler and get a problem code.

@@ -31,6 +31,7 @@ internal sealed class BatchMetrics(int labscapeId)
     private double _kernelMs;
     private long _overloads;
     private long _timeouts;
+    private long _learns;
 
     public void RecordBatch(int rows, double oldestQueueDelayMs, double kernelMs)
     {
@@ -71,6 +72,8 @@ internal sealed class BatchMetrics(int labscapeId)
         Rejections.Add(1, _tag, new KeyValuePair<string, object?>("reason", "timeout"));
     }
 
+    public void RecordLearn() => Interlocked.Increment(ref _learns);
+
     public LabscapeMetrics Snapshot(int queueLength, string backend)
     {
         lock (_lock)
@@ -90,6 +93,7 @@ internal sealed class BatchMetrics(int labscapeId)
                 Timeouts = Interlocked.Read(ref _timeouts),
                 QueueLength = queueLength,
                 Backend = backend,
+                Learns = Interlocked.Read(ref _learns),
             };
         }
     }

@@ -144,6 +144,13 @@ public sealed class PermissionMatrixTests(GatewayFixture fixture)
         "GET /dashboard/galaxy" => await client.GetAsync("/dashboard/galaxy"),
         "GET /dashboard/galaxy/labscapes" => await client.GetAsync("/dashboard/galaxy/labscapes"),
         "GET /dashboard/galaxy/units/{id}" => await client.GetAsync("/dashboard/galaxy/units/7"),
+        "GET /dashboard/galaxy/static/{file}" => await client.GetAsync("/dashboard/galaxy/static/chart.umd.min.js"),
+        "GET /dashboard/galaxy/me" => await client.GetAsync("/dashboard/galaxy/me"),
+        "GET /dashboard/galaxy/models" => await client.GetAsync("/dashboard/galaxy/models"),
+        "GET /dashboard/galaxy/silos" => await client.GetAsync("/dashboard/galaxy/silos"),
+        "GET /dashboard/galaxy/training" => await client.GetAsync("/dashboard/galaxy/training"),
+        "GET /dashboard/galaxy/deployments" => await client.GetAsync("/dashboard/galaxy/deployments"),
+        "GET /dashboard/galaxy/approvals" => await client.GetAsync("/dashboard/galaxy/approvals"),
         _ => throw new InvalidOperationException($"The matrix names {endpoint}, which this test cannot call yet: add it here."),
     };
 
