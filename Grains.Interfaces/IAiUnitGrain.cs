@@ -74,5 +74,5 @@ public sealed record LearnPoint(
     [property: Id(1)] float Loss,
     [property: Id(2)] bool Applied)
 {
-    public const int Kept = 200;
+    public const int Kept = 64;
 }

@@ -22,7 +22,7 @@ public sealed class AiUnitGrain(
     private long _unsavedPredictions;
     private long _unsavedRejections;
 
-    private readonly Queue<LearnPoint> _recentLearns = new();
+    private LearnHistory? _recentLearns;
 
     private long UnitId => this.GetPrimaryKeyLong();
 
@@ -64,7 +64,7 @@ public sealed class AiUnitGrain(
     public Task<LearnPoint[]> RecentLearns()
     {
         EnsureExists();
-        return Task.FromResult(_recentLearns.ToArray());
+        return Task.FromResult(_recentLearns?.ToArray() ?? []);
     }
 
     public async Task<float[]> Predict(float[] input, TimeSpan? timeout = null) => (await Infer(input, timeout)).Output;
@@ -193,15 +193,7 @@ public sealed class AiUnitGrain(
         _unsavedRejections = 0;
     }
 
-    private void RememberLearn(float loss, bool applied)
-    {
-        if (_recentLearns.Count == LearnPoint.Kept)
-        {
-            _recentLearns.Dequeue();
-        }
-
-        _recentLearns.Enqueue(new LearnPoint(clock.GetUtcNow(), loss, applied));
-    }
+    private void RememberLearn(float loss, bool applied) => (_recentLearns ??= new LearnHistory()).Record(clock.GetUtcNow(), loss, applied);
 
     private UnitState WithUnsavedCounters(UnitState unit) => unit with
     {
