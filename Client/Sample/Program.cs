@@ -2,6 +2,7 @@
 //   GALAXY_USER=lead GALAXY_PASSWORD=... dotnet run --project Client/Sample          (passwords: .galaxy/bootstrap-credentials.txt)
 //   GALAXY_API_KEY=gxk_... dotnet run --project Client/Sample                        (predict only)
 using Galaxy.Client;
+using Galaxy.Contracts;
 
 var gateway = new Uri(Environment.GetEnvironmentVariable("GALAXY_URL") ?? "http://127.0.0.1:5080");
 using var http = new HttpClient { BaseAddress = gateway };

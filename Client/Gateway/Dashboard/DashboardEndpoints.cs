@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using Galaxy.Contracts;
+using Galaxy.Gateway.Endpoints;
 using Galaxy.Gateway.Guardian;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -34,18 +36,18 @@ internal static class DashboardEndpoints
     {
         var galaxy = await topology.GetAsync();
         var loads = await Task.WhenAll(Enumerable.Range(0, galaxy.Labscapes).Select(async id =>
-            new LabscapeLoad(id, await cluster.GetLabscape(id).GetMetrics())));
+            new LabscapeLoad(id, (await cluster.GetLabscape(id).GetMetrics()).ToResponse())));
         return TypedResults.Ok(loads);
     }
 
-    private static async Task<Results<Ok<Endpoints.UnitResponse>, ProblemHttpResult>> Unit(string id, IClusterClient cluster, TopologyCache topology)
+    private static async Task<Results<Ok<UnitResponse>, ProblemHttpResult>> Unit(string id, IClusterClient cluster, TopologyCache topology)
     {
         if (Endpoints.RequestChecks.UnitId(id, await topology.GetAsync(), out var unitId) is { } problem)
         {
             return problem;
         }
 
-        return TypedResults.Ok(Endpoints.UnitResponse.From(await cluster.GetUnit(unitId).Describe()));
+        return TypedResults.Ok((await cluster.GetUnit(unitId).Describe()).ToResponse());
     }
 
     /// <summary>The dashboard session carries the token's subject and role, and no longer than the token would.</summary>
@@ -62,5 +64,3 @@ internal static class DashboardEndpoints
     private static IResult Page(string name) =>
         TypedResults.Stream(typeof(DashboardEndpoints).Assembly.GetManifestResourceStream($"Galaxy.Dashboard.{name}")!, "text/html; charset=utf-8");
 }
-
-public sealed record LabscapeLoad(int LabscapeId, LabscapeMetrics Metrics);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Galaxy.Contracts;
 using Galaxy.Gateway.Audit;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Gateway.RateLimits;
@@ -34,7 +35,7 @@ internal static class DatasetEndpoints
         return datasets;
     }
 
-    private static async Task<Results<Created<DatasetInfo>, Ok<DatasetInfo>, ProblemHttpResult>> Upload(
+    private static async Task<Results<Created<DatasetResponse>, Ok<DatasetResponse>, ProblemHttpResult>> Upload(
         HttpRequest request, ClaimsPrincipal user, DatasetStore datasets, IOptions<DatasetOptions> options, ILogger<DatasetStore> logger,
         CancellationToken cancellationToken, string? name = null, string? label = null)
     {
@@ -69,17 +70,17 @@ internal static class DatasetEndpoints
 
         var registration = await datasets.RegisterOrReuseAsync(name, table, bytes, GuardianClaims.SubjectOf(user), cancellationToken);
         return registration.IsNew
-            ? TypedResults.Created($"/v1/datasets/{registration.Dataset.Id}", registration.Dataset)
-            : TypedResults.Ok(registration.Dataset);
+            ? TypedResults.Created($"/v1/datasets/{registration.Dataset.Id}", registration.Dataset.ToResponse())
+            : TypedResults.Ok(registration.Dataset.ToResponse());
     }
 
-    private static async Task<Ok<Page<DatasetInfo>>> ListDatasets(
+    private static async Task<Ok<PageResponse<DatasetResponse>>> ListDatasets(
         DatasetStore datasets, CancellationToken cancellationToken, int offset = 0, int limit = 100) =>
-        TypedResults.Ok(await datasets.ListAsync(offset, limit, cancellationToken));
+        TypedResults.Ok((await datasets.ListAsync(offset, limit, cancellationToken)).ToResponse(RegistryMapping.ToResponse));
 
-    private static async Task<Results<Ok<DatasetInfo>, ProblemHttpResult>> GetDataset(
+    private static async Task<Results<Ok<DatasetResponse>, ProblemHttpResult>> GetDataset(
         string id, DatasetStore datasets, CancellationToken cancellationToken) =>
-        await datasets.FindAsync(id, cancellationToken) is { } dataset ? TypedResults.Ok(dataset) : Problems.DatasetNotFound(id);
+        await datasets.FindAsync(id, cancellationToken) is { } dataset ? TypedResults.Ok(dataset.ToResponse()) : Problems.DatasetNotFound(id);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteDataset(
         string id, ClaimsPrincipal user, DatasetStore datasets, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Galaxy.Contracts;
 using Galaxy.Gateway.Audit;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Gateway.RateLimits;
@@ -30,7 +31,7 @@ internal static class UnitEndpoints
 
         var unit = await cluster.GetUnit(unitId).Describe();
         response.Headers.ETag = UnitETag.For(unit.State.Revision);
-        return TypedResults.Ok(UnitResponse.From(unit));
+        return TypedResults.Ok(unit.ToResponse());
     }
 
     private static async Task<Results<Ok<PredictResponse>, ProblemHttpResult>> Predict(
@@ -81,6 +82,6 @@ internal static class UnitEndpoints
 
         var unit = cluster.GetUnit(unitId);
         await unit.Reset();
-        return TypedResults.Ok(UnitResponse.From(await unit.Describe()));
+        return TypedResults.Ok((await unit.Describe()).ToResponse());
     }
 }

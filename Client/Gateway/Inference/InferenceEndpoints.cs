@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Galaxy.Contracts;
 using Galaxy.Gateway.Endpoints;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Gateway.RateLimits;
