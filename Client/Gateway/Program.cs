@@ -7,6 +7,7 @@ using Galaxy.Gateway.Health;
 using Galaxy.Gateway.RateLimits;
 using Galaxy.Gateway.Deployments;
 using Galaxy.Gateway.Inference;
+using Galaxy.Gateway.OpenApi;
 using Galaxy.Gateway.Training;
 using Galaxy.Registry;
 using Galaxy.Registry.Deployments;
@@ -46,7 +47,7 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.MaxDepth = BodyLimit.MaxJsonDepth);
 builder.Services.AddExceptionHandler<GatewayExceptionHandler>();
-builder.Services.AddOpenApi();
+builder.AddGalaxyOpenApi();
 builder.Services.AddHealthChecks()
     .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"])
     .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);

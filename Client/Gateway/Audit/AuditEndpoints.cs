@@ -19,7 +19,7 @@ internal static class AuditEndpoints
         audit.MapGet("/verify", Verify).WithName("VerifyAudit")
             .WithSummary("Recomputes the whole chain in the gateway and holds it to the signed checkpoints; names the first broken row and the checkpoint it broke.");
         audit.MapGet("/checkpoints", Checkpoints).WithName("ListAuditCheckpoints").WithSummary("The signed checkpoints, oldest first.");
-        audit.MapPost("/checkpoints", Checkpoint).Audited("audit.checkpoint").WithName("CheckpointAudit")
+        audit.MapPost("/checkpoints", Checkpoint).Audited("audit.checkpoint").ProducesProblem(StatusCodes.Status409Conflict).WithName("CheckpointAudit")
             .WithSummary("Signs a checkpoint of the rows appended since the last one and hands it to the witness.");
         return audit;
     }

@@ -25,7 +25,7 @@ internal static class ApprovalEndpoints
         approvals.MapPost("/", RequestApproval).RequireAuthorization(Permissions.RequestApproval).RequireRateLimiting(RateLimitGroups.Approvals)
             .Audited("approval.request").WithName("RequestCeoApproval").WithSummary("Asks the CEO to approve a version (requestCEOApproval).");
         approvals.MapPost("/{id}/decision", Decide).RequireAuthorization(Permissions.DecideApprovals).RequireRateLimiting(RateLimitGroups.Approvals)
-            .Audited("approval.decide").WithName("DecideApproval").WithSummary("The CEO approves or rejects, with a comment.");
+            .Audited("approval.decide").ProducesProblem(StatusCodes.Status409Conflict).WithName("DecideApproval").WithSummary("The CEO approves or rejects, with a comment.");
         return approvals;
     }
 

@@ -20,7 +20,7 @@ internal static class DeploymentEndpoints
     public static IEndpointRouteBuilder MapDeploymentEndpoints(this IEndpointRouteBuilder routes)
     {
         var byModel = routes.MapGroup("/v1/models/{id}/deployments").WithTags("Deployments").RequireRateLimiting(RateLimitGroups.Models);
-        byModel.MapPost("/", Start).RequireAuthorization(Permissions.Deploy).Audited("deployment.start")
+        byModel.MapPost("/", Start).RequireAuthorization(Permissions.Deploy).Audited("deployment.start").ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("StartDeployment").WithSummary("Deploys a version to labscapes under a canary plan, after Guardian's check or the CEO's approval.");
         byModel.MapGet("/", ListForModel).RequireAuthorization(Permissions.ReadDeployments)
             .WithName("ListModelDeployments").WithSummary("A model's deployments, newest first.");
@@ -30,7 +30,7 @@ internal static class DeploymentEndpoints
             .WithName("ListDeployments").WithSummary("Deployments, newest first, optionally of one status.");
         deployments.MapGet("/{id}", Get).RequireAuthorization(Permissions.ReadDeployments)
             .WithName("GetDeployment").WithSummary("A deployment: its plan, step, Guardian's check, each analysis and its history.");
-        deployments.MapPost("/{id}/rollback", Rollback).RequireAuthorization(Permissions.Rollback).Audited("deployment.rollback")
+        deployments.MapPost("/{id}/rollback", Rollback).RequireAuthorization(Permissions.Rollback).Audited("deployment.rollback").ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("RollbackDeployment").WithSummary("Rolls a deployment back now (in progress, or succeeded and not since superseded): its labscapes serve what they served before.");
         return routes;
     }

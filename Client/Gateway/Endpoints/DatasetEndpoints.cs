@@ -21,7 +21,7 @@ internal static class DatasetEndpoints
         var maxUploadBytes = routes.ServiceProvider.GetRequiredService<IOptions<DatasetOptions>>().Value.MaxUploadBytes;
         var datasets = routes.MapGroup("/v1/datasets").WithTags("Datasets").RequireRateLimiting(RateLimitGroups.Models);
         datasets.MapPost("/", Upload).RequireAuthorization(Permissions.WriteDatasets).Audited("dataset.upload", streamedBody: true)
-            .WithBodyLimit(maxUploadBytes).Accepts<string>("text/csv")
+            .WithBodyLimit(maxUploadBytes).Accepts<string>("text/csv").ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithName("UploadDataset").WithSummary(
                 "Uploads a CSV (text/csv; ?name=NAME&label=COLUMN): a header, numeric features, one label column. "
                 + "201 when new, 200 when the same content is stored already; 422 personal-data when a column looks like personal data "
@@ -30,7 +30,7 @@ internal static class DatasetEndpoints
             .WithName("ListDatasets").WithSummary("Datasets, newest first, in pages.");
         datasets.MapGet("/{id}", GetDataset).RequireAuthorization(Permissions.ReadDatasets)
             .WithName("GetDataset").WithSummary("A dataset's schema, size, content hash and class counts.");
-        datasets.MapDelete("/{id}", DeleteDataset).RequireAuthorization(Permissions.DeleteDatasets).Audited("dataset.delete")
+        datasets.MapDelete("/{id}", DeleteDataset).RequireAuthorization(Permissions.DeleteDatasets).Audited("dataset.delete").ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("DeleteDataset").WithSummary("Deletes a dataset; 409 while a version, an evaluation or a training job refers to it.");
         return datasets;
     }

@@ -9,7 +9,7 @@ internal static class LabscapeEndpoints
 {
     public static RouteGroupBuilder MapLabscapeEndpoints(this IEndpointRouteBuilder routes)
     {
-        var labscapes = routes.MapGroup("/v1/labscapes").WithTags("Labscapes");
+        var labscapes = routes.MapGroup("/v1/labscapes").WithTags("Labscapes").ProducesProblem(StatusCodes.Status504GatewayTimeout);
         labscapes.MapGet("/", ListLabscapes).RequireAuthorization(Permissions.Read)
             .WithName("ListLabscapes").WithSummary("The galaxy's labscapes and their unit ranges.");
         labscapes.MapGet("/{id}", GetLabscape).RequireAuthorization(Permissions.Read)
@@ -21,7 +21,7 @@ internal static class LabscapeEndpoints
 
     public static RouteGroupBuilder MapGalaxyEndpoints(this IEndpointRouteBuilder routes)
     {
-        var galaxy = routes.MapGroup("/v1/galaxy").WithTags("Galaxy");
+        var galaxy = routes.MapGroup("/v1/galaxy").WithTags("Galaxy").ProducesProblem(StatusCodes.Status504GatewayTimeout);
         galaxy.MapPost("/tick", Tick).RequireAuthorization(Permissions.Tick).RequireRateLimiting(RateLimitGroups.Inference).Audited("galaxy.tick")
             .WithName("Tick").WithSummary("One forward pass for every unit.");
         return galaxy;

@@ -19,7 +19,7 @@ internal static class ModelEndpoints
     public static RouteGroupBuilder MapModelEndpoints(this IEndpointRouteBuilder routes)
     {
         var models = routes.MapGroup("/v1/models").WithTags("Models").RequireRateLimiting(RateLimitGroups.Models);
-        models.MapPost("/", CreateModel).RequireAuthorization(Permissions.WriteModels).Audited("model.create")
+        models.MapPost("/", CreateModel).RequireAuthorization(Permissions.WriteModels).Audited("model.create").ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("CreateModel").WithSummary("A new model: a unique name, a description and tags.");
         models.MapGet("/", SearchModels).RequireAuthorization(Permissions.ReadModels)
             .WithName("SearchModels").WithSummary(
@@ -40,9 +40,9 @@ internal static class ModelEndpoints
             .WithName("GetWeights").WithSummary("A version's packed weights: W1 | b1 | W2 | b2, row-major.");
         versions.MapGet("/{v}/evaluations", ListEvaluations).RequireAuthorization(Permissions.ReadModels)
             .WithName("ListEvaluations").WithSummary("A version's evaluations on datasets, newest first.");
-        versions.MapPost("/{v}/approve", Approve).RequireAuthorization(Permissions.ApproveModels).Audited("model.version.approve")
+        versions.MapPost("/{v}/approve", Approve).RequireAuthorization(Permissions.ApproveModels).Audited("model.version.approve").ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("ApproveVersion").WithSummary("PENDING → APPROVED; 409 from any other status.");
-        versions.MapPost("/{v}/retire", Retire).RequireAuthorization(Permissions.RetireModels).Audited("model.version.retire")
+        versions.MapPost("/{v}/retire", Retire).RequireAuthorization(Permissions.RetireModels).Audited("model.version.retire").ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("RetireVersion").WithSummary("→ RETIRED, from any status but RETIRED.");
 
         var aliases = models.MapGroup("/{id}/aliases");

@@ -9,12 +9,13 @@ internal static class UnitEndpoints
 {
     public static RouteGroupBuilder MapUnitEndpoints(this IEndpointRouteBuilder routes)
     {
-        var units = routes.MapGroup("/v1/units").WithTags("Units");
+        var units = routes.MapGroup("/v1/units").WithTags("Units").ProducesProblem(StatusCodes.Status504GatewayTimeout);
         units.MapGet("/{id}", GetUnit).RequireAuthorization(Permissions.Read)
             .WithName("GetUnit").WithSummary("A unit as it serves: its version, its weights, its counters; its ETag is its revision.");
         units.MapPost("/{id}/predict", Predict).RequireAuthorization(Permissions.Predict).RequireRateLimiting(RateLimitGroups.Inference)
             .WithName("PredictUnit").WithSummary("The unit's outputs for one input.");
         units.MapPost("/{id}/learn", Learn).RequireAuthorization(Permissions.Learn).RequireRateLimiting(RateLimitGroups.Inference).Audited("unit.learn")
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithName("LearnUnit").WithSummary("One durable SGD step toward a target; with If-Match, only from that revision.");
         units.MapPost("/{id}/reset", Reset).RequireAuthorization(Permissions.Reset).Audited("unit.reset")
             .WithName("ResetUnit").WithSummary("Drops the unit's own weights: it serves its labscape's version (or its seeded initial model) again.");
