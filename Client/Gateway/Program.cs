@@ -2,6 +2,7 @@ using Galaxy.Gateway;
 using Galaxy.Gateway.Audit;
 using Galaxy.Gateway.Dashboard;
 using Galaxy.Gateway.Endpoints;
+using Galaxy.Gateway.GraphQL;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Gateway.Health;
 using Galaxy.Gateway.RateLimits;
@@ -48,6 +49,7 @@ builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadReq
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.MaxDepth = BodyLimit.MaxJsonDepth);
 builder.Services.AddExceptionHandler<GatewayExceptionHandler>();
 builder.AddGalaxyOpenApi();
+builder.AddGalaxyGraphQL();
 builder.Services.AddHealthChecks()
     .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"])
     .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
@@ -79,6 +81,7 @@ app.MapDeploymentEndpoints();
 app.MapApprovalEndpoints();
 app.MapInferenceEndpoints();
 app.MapAuditEndpoints();
+app.MapGalaxyGraphQL();
 app.MapGalaxyDashboard();
 
 await app.RunAsync();

@@ -144,6 +144,8 @@ public sealed class PermissionMatrixTests(GatewayFixture fixture)
         "GET /dashboard/galaxy" => await client.GetAsync("/dashboard/galaxy"),
         "GET /dashboard/galaxy/labscapes" => await client.GetAsync("/dashboard/galaxy/labscapes"),
         "GET /dashboard/galaxy/units/{id}" => await client.GetAsync("/dashboard/galaxy/units/7"),
+        "POST /graphql" => await client.PostAsJsonAsync("/graphql", new { query = "{ __typename }" }),
+        "GET /graphql" => await client.GetAsync("/graphql?query=%7B__typename%7D"),
         _ => throw new InvalidOperationException($"The matrix names {endpoint}, which this test cannot call yet: add it here."),
     };
 

@@ -47,7 +47,7 @@ internal static class ApprovalEndpoints
         return TypedResults.Ok(new PageResponse<ApprovalResponse>(page.Items.Select(DeploymentMapping.ToResponse).ToArray(), page.Offset, page.Limit, page.Total));
     }
 
-    private static async Task<Results<Created<ApprovalResponse>, ProblemHttpResult>> RequestApproval(
+    internal static async Task<Results<Created<ApprovalResponse>, ProblemHttpResult>> RequestApproval(
         ApprovalRequestSpec body, ClaimsPrincipal user, ModelRegistry registry, ApprovalStore approvals, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(body.Model) || string.IsNullOrWhiteSpace(body.Reason))

@@ -35,7 +35,7 @@ internal static class DeploymentEndpoints
         return routes;
     }
 
-    private static async Task<Results<Accepted<DeploymentResponse>, ProblemHttpResult>> Start(
+    internal static async Task<Results<Accepted<DeploymentResponse>, ProblemHttpResult>> Start(
         string id, DeploymentSpec body, ClaimsPrincipal user, ModelRegistry registry, TopologyCache topology, IClusterClient cluster,
         TimeProvider clock, CancellationToken cancellationToken)
     {

@@ -80,7 +80,7 @@ internal static class TrainingEndpoints
         return TypedResults.Accepted($"/v1/training/jobs/{id}", job.ToResponse());
     }
 
-    private static async Task<Results<Ok<PageResponse<TrainingJobSummary>>, ProblemHttpResult>> List(
+    internal static async Task<Results<Ok<PageResponse<TrainingJobSummary>>, ProblemHttpResult>> List(
         TrainingJobStore jobs, ModelRegistry registry, CancellationToken cancellationToken,
         string? status = null, string? model = null, int offset = 0, int limit = 100)
     {
