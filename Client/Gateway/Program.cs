@@ -2,11 +2,13 @@ using Galaxy.Gateway;
 using Galaxy.Gateway.Audit;
 using Galaxy.Gateway.Dashboard;
 using Galaxy.Gateway.Endpoints;
+using Galaxy.Gateway.GraphQL;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Gateway.Health;
 using Galaxy.Gateway.RateLimits;
 using Galaxy.Gateway.Deployments;
 using Galaxy.Gateway.Inference;
+using Galaxy.Gateway.OpenApi;
 using Galaxy.Gateway.Training;
 using Galaxy.Registry;
 using Galaxy.Registry.Deployments;
@@ -47,7 +49,8 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.MaxDepth = BodyLimit.MaxJsonDepth);
 builder.Services.AddExceptionHandler<GatewayExceptionHandler>();
-builder.Services.AddOpenApi();
+builder.AddGalaxyOpenApi();
+builder.AddGalaxyGraphQL();
 builder.Services.AddHealthChecks()
     .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"])
     .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
@@ -79,6 +82,7 @@ app.MapDeploymentEndpoints();
 app.MapApprovalEndpoints();
 app.MapInferenceEndpoints();
 app.MapAuditEndpoints();
+app.MapGalaxyGraphQL();
 app.MapGalaxyDashboard();
 
 await app.RunAsync();

@@ -151,6 +151,8 @@ public sealed class PermissionMatrixTests(GatewayFixture fixture)
         "GET /dashboard/galaxy/training" => await client.GetAsync("/dashboard/galaxy/training"),
         "GET /dashboard/galaxy/deployments" => await client.GetAsync("/dashboard/galaxy/deployments"),
         "GET /dashboard/galaxy/approvals" => await client.GetAsync("/dashboard/galaxy/approvals"),
+        "POST /graphql" => await client.PostAsJsonAsync("/graphql", new { query = "{ __typename }" }),
+        "GET /graphql" => await client.GetAsync("/graphql?query=%7B__typename%7D"),
         _ => throw new InvalidOperationException($"The matrix names {endpoint}, which this test cannot call yet: add it here."),
     };
 

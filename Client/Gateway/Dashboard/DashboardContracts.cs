@@ -47,4 +47,4 @@ public sealed record LineageEntry(
     DateTimeOffset CreatedAt);
 
 /// <summary>The unit inspector's picture: the unit as it serves, its recent learn steps, and the lineage of the version it computes with.</summary>
-public sealed record UnitPicture(Endpoints.UnitResponse Unit, LearnStep[] RecentLearns, LineageEntry[] Lineage);
+public sealed record UnitPicture(Galaxy.Contracts.UnitResponse Unit, LearnStep[] RecentLearns, LineageEntry[] Lineage);

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Claims;
+using Galaxy.Contracts;
 using Galaxy.Gateway.Deployments;
+using Galaxy.Gateway.Endpoints;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Gateway.Training;
 using Galaxy.Registry;
@@ -105,7 +107,7 @@ internal static class DashboardEndpoints
     {
         var galaxy = await topology.GetAsync();
         var loads = await Task.WhenAll(Enumerable.Range(0, galaxy.Labscapes).Select(async id =>
-            new LabscapeLoad(id, await cluster.GetLabscape(id).GetMetrics())));
+            new LabscapeLoad(id, (await cluster.GetLabscape(id).GetMetrics()).ToResponse())));
         return TypedResults.Ok(loads);
     }
 
@@ -122,7 +124,7 @@ internal static class DashboardEndpoints
         var learns = (await unit.RecentLearns())
             .Select(step => new LearnStep(step.At, float.IsFinite(step.Loss) ? step.Loss : null, step.Applied))
             .ToArray();
-        return TypedResults.Ok(new UnitPicture(Endpoints.UnitResponse.From(view), learns, await LineageAsync(view.Serving, registry, cancellationToken)));
+        return TypedResults.Ok(new UnitPicture(view.ToResponse(), learns, await LineageAsync(view.Serving, registry, cancellationToken)));
     }
 
     /// <summary>The version <paramref name="served"/> (<c>digits:3</c>) and its ancestors, newest first; none for a unit's initial model.</summary>
@@ -161,5 +163,3 @@ internal static class DashboardEndpoints
     private static FileStreamHttpResult Resource(string name, string contentType) =>
         TypedResults.Stream(typeof(DashboardEndpoints).Assembly.GetManifestResourceStream($"Galaxy.Dashboard.{name}")!, contentType);
 }
-
-public sealed record LabscapeLoad(int LabscapeId, LabscapeMetrics Metrics);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Galaxy.Contracts;
 using Galaxy.Gateway.Endpoints;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Gateway.RateLimits;
@@ -18,9 +19,10 @@ internal static class InferenceEndpoints
 
     public static IEndpointRouteBuilder MapInferenceEndpoints(this IEndpointRouteBuilder routes)
     {
-        var models = routes.MapGroup("/v1/models/{id}").WithTags("Inference").RequireRateLimiting(RateLimitGroups.Inference);
+        var models = routes.MapGroup("/v1/models/{id}").WithTags("Inference").RequireRateLimiting(RateLimitGroups.Inference)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
         models.MapPost("/inference", Infer).RequireAuthorization(Permissions.Predict)
-            .WithName("InferByModel").WithSummary("An answer from a unit serving the model (stable or canary, as the rollout shares them).");
+            .ProducesProblem(StatusCodes.Status409Conflict).WithName("InferByModel").WithSummary("An answer from a unit serving the model (stable or canary, as the rollout shares them).");
         models.MapPost("/feedback", Feedback).RequireAuthorization(Permissions.Predict)
             .WithName("InferenceFeedback").WithSummary("The true label of an answered request: counts toward its version's accuracy, and may teach the unit.");
         return routes;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Galaxy.Client;
+using Galaxy.Contracts;
 using Galaxy.Grains;
 using GalaxyTopology = Galaxy.Grains.GalaxyTopology;
 using Galaxy.Gateway.Guardian;

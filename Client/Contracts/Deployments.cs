@@ -1,24 +1,30 @@
-namespace Galaxy.Gateway.Deployments;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Galaxy.Contracts;
 
 /// <summary>
 /// <c>POST /v1/models/{id}/deployments</c>: a version (number, <c>latest</c> or an alias) to labscapes (ids; all of them
 /// when omitted), under a canary plan (the default plan's values for what is omitted; <c>steps: [100]</c> deploys at
 /// once, after approval), with a reason for the audit.
 /// </summary>
-public sealed record DeploymentBody(string? Version, int[]? Labscapes, CanaryBody? Canary, string? Reason);
+public sealed record DeploymentSpec(string? Version = null, int[]? Labscapes = null, CanarySpec? Canary = null, string? Reason = null);
 
-/// <summary>A canary plan: shares of the target units in percent (ending at 100), one analysis per interval, and its limits.</summary>
-public sealed record CanaryBody(
-    int[]? Steps, int? IntervalSeconds, int? MinSamples, int? MinFeedback, int? FailureLimit, double? MaxLatencyP95Ms, double? MaxErrorRate,
-    double? MinAccuracy);
+/// <summary>
+/// A canary plan: shares of the target units in percent (ending at 100; <c>[100]</c>: at once), one analysis per
+/// interval, and the limits a canary must keep; null members take the default plan's values.
+/// </summary>
+public sealed record CanarySpec(
+    int[]? Steps = null, int? IntervalSeconds = null, int? MinSamples = null, int? MinFeedback = null, int? FailureLimit = null,
+    double? MaxLatencyP95Ms = null, double? MaxErrorRate = null, double? MinAccuracy = null);
 
-public sealed record RollbackBody(string? Reason);
+public sealed record RollbackRequest(string? Reason);
 
 /// <summary>A deployment: status (<c>AWAITING_APPROVAL, PROGRESSING, SUCCEEDED, ROLLED_BACK, REJECTED, FAILED</c>), plan, step, the figures behind each decision, history.</summary>
 public sealed record DeploymentResponse(
     Guid Id,
     string Status,
-    Training.NamedReference Model,
+    NamedReference Model,
     int Version,
     int[] Labscapes,
     CanaryResponse Plan,
@@ -33,8 +39,18 @@ public sealed record DeploymentResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? EndedAt,
-    string? Error);
+    string? Error)
+{
+    [JsonIgnore]
+    public bool IsFinished => DeploymentStatuses.IsFinished(Status);
+}
 
+public static class DeploymentStatuses
+{
+    public static bool IsFinished(string status) => status is "SUCCEEDED" or "ROLLED_BACK" or "REJECTED" or "FAILED";
+}
+
+/// <summary>The plan a deployment runs, every value resolved.</summary>
 public sealed record CanaryResponse(
     int[] Steps, int IntervalSeconds, int MinSamples, int MinFeedback, int FailureLimit, double MaxLatencyP95Ms, double MaxErrorRate, double MinAccuracy);
 
@@ -52,13 +68,16 @@ public sealed record EventResponse(DateTimeOffset At, string Kind, string Princi
 
 /// <summary>A deployment as lists show it.</summary>
 public sealed record DeploymentSummary(
-    Guid Id, string Status, Training.NamedReference Model, int Version, int[] Labscapes, int Step, int CanaryPercent, string RequestedBy,
+    Guid Id, string Status, NamedReference Model, int Version, int[] Labscapes, int Step, int CanaryPercent, string RequestedBy,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? EndedAt, string? Error);
 
-public sealed record DeploymentPage(DeploymentSummary[] Items, int Offset, int Limit, long Total);
-
 /// <summary><c>POST /v1/guardian/approvals</c>: ask the CEO to approve a version (the seed's <c>requestCEOApproval</c>).</summary>
-public sealed record ApprovalRequestBody(string? Model, string? Version, string? Reason);
+public sealed record ApprovalRequestSpec(string? Model, string? Version, string? Reason);
 
 /// <summary>The CEO's decision: approve or reject, with a comment for the audit.</summary>
-public sealed record DecisionBody(bool? Approve, string? Comment);
+public sealed record DecisionRequest(bool? Approve, string? Comment = null);
+
+/// <summary>An approval request and its decision; <c>Figures</c> are what the request was made on (Guardian's check, or the version's metrics).</summary>
+public sealed record ApprovalResponse(
+    Guid Id, NamedReference Model, int Version, Guid? DeploymentId, string Reason, JsonElement Figures, string Status, string RequestedBy,
+    DateTimeOffset RequestedAt, string? DecidedBy, DateTimeOffset? DecidedAt, string? Comment);

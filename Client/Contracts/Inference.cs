@@ -1,7 +1,7 @@
-namespace Galaxy.Gateway.Inference;
+namespace Galaxy.Contracts;
 
 /// <summary><c>POST /v1/models/{id}/inference</c>: raw features (the version standardises them); optionally give up after <c>TimeoutMs</c>.</summary>
-public sealed record InferenceRequest(float[]? Features, int? TimeoutMs);
+public sealed record InferenceRequest(float[]? Features, int? TimeoutMs = null);
 
 /// <summary>
 /// An answer: which unit and version answered, the model's outputs and, for a classifier, the class probabilities

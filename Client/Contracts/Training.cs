@@ -1,4 +1,6 @@
-namespace Galaxy.Gateway.Training;
+using System.Text.Json.Serialization;
+
+namespace Galaxy.Contracts;
 
 /// <summary>
 /// <c>POST /v1/training/jobs</c>: train a population on a registered dataset for a registered model. Everything but
@@ -8,21 +10,21 @@ namespace Galaxy.Gateway.Training;
 /// <param name="Dataset">The dataset's name or id.</param>
 /// <param name="LabelColumn">When given, must be the dataset's label column (a guard against training on the wrong file).</param>
 /// <param name="Loss"><c>CrossEntropy</c> or <c>MeanSquaredError</c>.</param>
-public sealed record TrainingJobBody(
+public sealed record TrainingJobSpec(
     string? Model,
     string? Dataset,
-    string? LabelColumn,
-    int? Hidden,
-    string? Loss,
-    int? Epochs,
-    double? ValidationFraction,
-    TrainingGridBody? Grid,
-    float? GradientClip,
-    float? FinalLearningRateFraction,
-    float? StandardizationFloor);
+    string? LabelColumn = null,
+    int? Hidden = null,
+    string? Loss = null,
+    int? Epochs = null,
+    double? ValidationFraction = null,
+    TrainingGrid? Grid = null,
+    float? GradientClip = null,
+    float? FinalLearningRateFraction = null,
+    float? StandardizationFloor = null);
 
-/// <summary>The hyperparameter grid: every combination is one candidate of the population.</summary>
-public sealed record TrainingGridBody(float[]? LearningRates, int[]? Seeds, float[]? InputNoise, float[]? Mixup);
+/// <summary>The hyperparameter grid: every combination is one candidate of the population; null keeps the default.</summary>
+public sealed record TrainingGrid(float[]? LearningRates = null, int[]? Seeds = null, float[]? InputNoise = null, float[]? Mixup = null);
 
 /// <summary>The recipe a job runs, every value resolved.</summary>
 public sealed record TrainingRecipeResponse(
@@ -57,7 +59,16 @@ public sealed record TrainingJobResponse(
     int? Version,
     string? Error,
     string? CancelledBy,
-    long Revision);
+    long Revision)
+{
+    [JsonIgnore]
+    public bool IsFinished => TrainingJobStatuses.IsFinished(Status);
+}
+
+public static class TrainingJobStatuses
+{
+    public static bool IsFinished(string status) => status is "SUCCEEDED" or "FAILED" or "CANCELLED";
+}
 
 public sealed record EpochSummaryResponse(
     int Epoch, double? MeanTrainLoss, double BestValidationAccuracy, double MeanValidationAccuracy, int BestCandidate,
@@ -74,10 +85,28 @@ public sealed record TrainingJobSummary(
     DateTimeOffset? StartedAt, DateTimeOffset? EndedAt, double Progress, int EpochsDone, int Epochs, int Candidates,
     double? BestValidationAccuracy, int? Version, double DeviceSeconds, decimal CostUsd, string? Error);
 
-public sealed record TrainingJobPage(TrainingJobSummary[] Items, int Offset, int Limit, long Total);
+/// <summary>
+/// A job's <c>progress</c> event on <c>GET /v1/training/jobs/{id}/events</c>. The stream ends with an <c>end</c> event
+/// carrying the whole finished job (a <see cref="TrainingJobResponse"/>), which the SDK hands out as <see cref="Job"/>.
+/// </summary>
+public sealed record TrainingProgress(
+    Guid Id, string Status, double Progress, int EpochsDone, int Epochs, double? BestValidationAccuracy, double DeviceSeconds,
+    double CostUsd, long Revision)
+{
+    /// <summary>The finished job, on a stream's last step; never on the wire as part of a progress event.</summary>
+    [JsonIgnore]
+    public TrainingJobResponse? Job { get; init; }
+
+    public static TrainingProgress Of(TrainingJobResponse job) => new(
+        job.Id, job.Status, job.Progress, job.EpochsDone, job.Recipe.Epochs,
+        job.History.Length > 0 ? job.History[^1].BestValidationAccuracy : null, job.DeviceSeconds, job.CostUsd, job.Revision)
+    {
+        Job = job,
+    };
+}
 
 /// <summary><c>POST /v1/models/{id}/versions/{v}/evaluate</c>: score the version on a registered dataset (name or id).</summary>
-public sealed record EvaluateBody(string? Dataset);
+public sealed record EvaluateRequest(string? Dataset);
 
 /// <summary>A version's accuracy on a dataset, each class's precision and recall, and the confusion matrix (<c>[actual][predicted]</c>).</summary>
 public sealed record VersionEvaluationResponse(
