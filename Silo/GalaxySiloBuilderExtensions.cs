@@ -11,6 +11,7 @@ using Galaxy.Grains.Deployments;
 using Galaxy.Registry.Deployments;
 using Galaxy.Silo.ControlPlane;
 using Galaxy.Silo.Health;
+using Galaxy.Silo.Monitoring;
 using Galaxy.Kernels;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -101,6 +102,7 @@ public static class GalaxySiloBuilderExtensions
         silo.UseGalaxyCompute(configuration);
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         silo.UseGalaxyTraining(configuration);
+        silo.UseGalaxyMonitoring(configuration);
         silo.Services.AddSingleton(services => ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(services));
         silo.Services.AddSingleton<IUnitStateSource, PostgresUnitStateSource>();
         silo.Services.AddSingleton<LocalLabscapes>();

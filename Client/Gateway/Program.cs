@@ -7,6 +7,7 @@ using Galaxy.Gateway.Health;
 using Galaxy.Gateway.RateLimits;
 using Galaxy.Gateway.Deployments;
 using Galaxy.Gateway.Inference;
+using Galaxy.Gateway.Monitoring;
 using Galaxy.Gateway.Training;
 using Galaxy.Registry;
 using Galaxy.Registry.Deployments;
@@ -40,6 +41,7 @@ builder.Services.AddSingleton<ModelRoutes>();
 builder.Services.AddSingleton<InferenceLog>();
 builder.Services.AddSingleton<InferenceMonitor>();
 builder.Services.AddHostedService(services => services.GetRequiredService<InferenceMonitor>());
+builder.AddGalaxyMonitoring();
 builder.Services.AddOptions<DatasetOptions>().Bind(builder.Configuration.GetSection(DatasetOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.AddCode);
 // Unreadable bodies raise BadHttpRequestException, so they reach the exception handler and get a problem code.
@@ -78,6 +80,8 @@ app.MapDeploymentEndpoints();
 app.MapApprovalEndpoints();
 app.MapInferenceEndpoints();
 app.MapAuditEndpoints();
+app.MapMonitoringEndpoints();
+app.MapAlertEndpoints();
 app.MapGalaxyDashboard();
 
 await app.RunAsync();

@@ -39,6 +39,19 @@ public sealed class ServingIndex(NpgsqlDataSource database, TimeProvider time)
             """, Row, cancellationToken, modelId);
     }
 
+    /// <summary>Every model version some labscape serves, as stable or canary.</summary>
+    public async Task<IReadOnlyList<(Guid ModelId, string ModelName, int Version)>> ServedVersionsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await ReadAllAsync(connection, """
+            SELECT s.model_id, m.name, s.version
+            FROM (SELECT stable_model AS model_id, stable_version AS version FROM galaxy_labscape_serving WHERE stable_model IS NOT NULL
+                  UNION SELECT canary_model, canary_version FROM galaxy_labscape_serving WHERE canary_model IS NOT NULL) s
+            JOIN galaxy_models m ON m.id = s.model_id
+            ORDER BY m.name, s.version
+            """, row => (row.GetGuid(0), row.GetString(1), row.GetInt32(2)), cancellationToken);
+    }
+
     private static LabscapeServingRow Row(NpgsqlDataReader row) => new(
         row.GetInt32(0), Nullable<Guid>(row, 1), Nullable<int>(row, 2), Nullable<Guid>(row, 3), Nullable<int>(row, 4), row.GetInt32(5), row.GetString(6));
 
