@@ -138,6 +138,12 @@ public sealed class PermissionMatrixTests(GatewayFixture fixture)
         "POST /v1/guardian/approvals" => await client.PostAsJsonAsync("/v1/guardian/approvals", new { model = await ModelAsync(), reason = "matrix" }),
         "POST /v1/guardian/approvals/{id}/decision" => await client.PostAsJsonAsync(
             $"/v1/guardian/approvals/{await PendingApprovalAsync()}/decision", new { approve = true, comment = "matrix" }),
+        "GET /v1/monitoring/report" or "GET /v1/alerts" or "GET /v1/alerts/deliveries" => await client.GetAsync(endpoint[4..]),
+        "GET /v1/monitoring/thresholds/{model}" => await client.GetAsync($"/v1/monitoring/thresholds/{await ModelAsync()}"),
+        "PUT /v1/monitoring/thresholds/{model}" => await client.PutAsJsonAsync($"/v1/monitoring/thresholds/{await ModelAsync()}", new { latencyP95WarningMs = 50 }),
+        "GET /v1/alerts/{id}" => await client.GetAsync($"/v1/alerts/{await MonitoringRequests.AlertAsync(fixture.Galaxy)}"),
+        "POST /v1/alerts/{id}/acknowledge" => await client.PostAsJsonAsync(
+            $"/v1/alerts/{await MonitoringRequests.AlertAsync(fixture.Galaxy)}/acknowledge", new { comment = "matrix" }),
         "POST /v1/models/{id}/inference" => await client.PostAsJsonAsync(
             $"/v1/models/{await DeploymentRequests.ServedModelAsync(fixture.Http)}/inference", new { features = Input }),
         "POST /v1/models/{id}/feedback" => await FeedbackAsync(client),
