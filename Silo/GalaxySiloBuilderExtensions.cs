@@ -195,10 +195,12 @@ public static class GalaxySiloBuilderExtensions
         silo.Services.AddSingleton<ApprovalStore>();
         silo.Services.AddSingleton<ServingIndex>();
         silo.Services.AddSingleton<GuardianChecks>();
-        silo.Services.AddHostedService(services => Supervisor(
+        // AddSingleton, not AddHostedService: that one adds a hosted service of a type at most once, and every
+        // supervisor is a ResumeSupervisor, so all but the first were dropped.
+        silo.Services.AddSingleton<IHostedService>(services => Supervisor(
             services, "training jobs", services.GetRequiredService<TrainingJobStore>().UnfinishedAsync,
             (grains, job) => grains.GetGrain<ITrainingJobGrain>(job).GetState()));
-        silo.Services.AddHostedService(services => Supervisor(
+        silo.Services.AddSingleton<IHostedService>(services => Supervisor(
             services, "deployments", services.GetRequiredService<DeploymentStore>().UnfinishedAsync,
             (grains, deployment) => grains.GetGrain<IDeploymentGrain>(deployment).GetState()));
         return silo;

@@ -3,6 +3,7 @@ using Galaxy.Registry.Monitoring;
 using Galaxy.Silo.ControlPlane;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -31,7 +32,7 @@ public static class MonitoringSetup
         silo.Services.AddHostedService<WebhookDispatcher>();
 
         // The monitor is one grain, not a list of unfinished work: the supervisor watches it under one constant id.
-        silo.Services.AddHostedService(services => new ResumeSupervisor(
+        silo.Services.AddSingleton<IHostedService>(services => new ResumeSupervisor(
             "monitor", _ => Task.FromResult<IReadOnlyList<Guid>>([Guid.Empty]),
             _ => services.GetRequiredService<IGrainFactory>().GetGrain<IMonitoringGrain>(0).Watch(),
             services.GetRequiredService<IOptions<ControlPlaneOptions>>(), services.GetRequiredService<ILogger<ResumeSupervisor>>()));

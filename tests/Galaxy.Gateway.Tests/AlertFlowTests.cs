@@ -121,7 +121,13 @@ public sealed class AlertFlowTests(MonitoredGatewayFixture fixture)
                 return result;
             }
 
-            Assert.True(waited.Elapsed < Bound, $"not seen within {Bound.TotalSeconds} s");
+            if (waited.Elapsed > Bound)
+            {
+                var logged = await fixture.Galaxy.Database.ScalarAsync<long>("SELECT count(*) FROM galaxy_performance_logs");
+                var silos = await fixture.Galaxy.Database.ScalarAsync<long>("SELECT count(*) FROM galaxy_resource_logs");
+                var alerts = await fixture.Galaxy.Database.ScalarAsync<long>("SELECT count(*) FROM galaxy_alerts");
+                Assert.Fail($"not seen within {Bound.TotalSeconds} s; the monitor logged {logged} version intervals, {silos} silo readings and {alerts} alerts");
+            }
         }
     }
 }
