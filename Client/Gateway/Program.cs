@@ -9,6 +9,7 @@ using Galaxy.Gateway.RateLimits;
 using Galaxy.Gateway.Deployments;
 using Galaxy.Gateway.Inference;
 using Galaxy.Gateway.OpenApi;
+using Galaxy.Gateway.Monitoring;
 using Galaxy.Gateway.Training;
 using Galaxy.Registry;
 using Galaxy.Registry.Deployments;
@@ -43,6 +44,7 @@ builder.Services.AddSingleton<InferenceLog>();
 builder.Services.AddSingleton<InferenceMonitor>();
 builder.Services.AddHostedService(services => services.GetRequiredService<InferenceMonitor>());
 builder.Services.AddSingleton<ModelFigureSeries>();
+builder.AddGalaxyMonitoring();
 builder.Services.AddOptions<DatasetOptions>().Bind(builder.Configuration.GetSection(DatasetOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.AddCode);
 // Unreadable bodies raise BadHttpRequestException, so they reach the exception handler and get a problem code.
@@ -83,6 +85,8 @@ app.MapApprovalEndpoints();
 app.MapInferenceEndpoints();
 app.MapAuditEndpoints();
 app.MapGalaxyGraphQL();
+app.MapMonitoringEndpoints();
+app.MapAlertEndpoints();
 app.MapGalaxyDashboard();
 
 await app.RunAsync();

@@ -77,6 +77,15 @@ public sealed class DeploymentStore(NpgsqlDataSource database, TimeProvider time
             row => row.GetGuid(0), cancellationToken);
     }
 
+    /// <summary>The deployments rolling <paramref name="version"/> of <paramref name="modelId"/> out: those whose canary it is.</summary>
+    public async Task<IReadOnlyList<Guid>> RollingOutAsync(Guid modelId, int version, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await ReadAllAsync(connection, """
+            SELECT deployment_id FROM galaxy_deployments WHERE status = 'PROGRESSING' AND model_id = $1 AND version = $2
+            """, row => row.GetGuid(0), cancellationToken, modelId, version);
+    }
+
     /// <summary>Deployments rolling out (other than <paramref name="except"/>) to any of <paramref name="labscapes"/>.</summary>
     public async Task<IReadOnlyList<Guid>> HoldingAsync(int[] labscapes, Guid except, CancellationToken cancellationToken)
     {

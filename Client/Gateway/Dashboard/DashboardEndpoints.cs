@@ -3,6 +3,8 @@ using System.Security.Claims;
 using Galaxy.Contracts;
 using Galaxy.Gateway.Deployments;
 using Galaxy.Gateway.Endpoints;
+using Galaxy.Gateway.Monitoring;
+using Galaxy.Registry.Monitoring;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Gateway.Training;
 using Galaxy.Registry;
@@ -47,6 +49,7 @@ internal static class DashboardEndpoints
         galaxy.MapGet("/training", TrainingJobs).RequireAuthorization(Permissions.ReadTraining);
         galaxy.MapGet("/deployments", Deployments).RequireAuthorization(Permissions.ReadDeployments);
         galaxy.MapGet("/approvals", PendingApprovals).RequireAuthorization(Permissions.ReadApprovals);
+        galaxy.MapGet("/alerts", FiringAlerts).RequireAuthorization(Permissions.ReadMonitoring);
         galaxy.MapGet("/labscapes", Labscapes);
         galaxy.MapGet("/units/{id}", Unit);
 
@@ -103,6 +106,13 @@ internal static class DashboardEndpoints
     }
 
     /// <summary>Every labscape's batching figures and silo, asked of all labscapes at once.</summary>
+    /// <summary>The firing alerts, as <c>GET /v1/alerts?state=firing</c> answers them, for the page's session.</summary>
+    private static async Task<Ok<AlertPage>> FiringAlerts(AlertStore alerts, CancellationToken cancellationToken)
+    {
+        var page = await alerts.ListAsync(AlertStates.Firing, null, 0, Paging.MaxLimit, cancellationToken);
+        return TypedResults.Ok(new AlertPage(page.Items.Select(alert => alert.ToResponse()).ToArray(), page.Offset, page.Limit, page.Total));
+    }
+
     private static async Task<Ok<LabscapeLoad[]>> Labscapes(IClusterClient cluster, TopologyCache topology)
     {
         var galaxy = await topology.GetAsync();

@@ -118,7 +118,7 @@ function showSilos(reading) {
 // --- panels -------------------------------------------------------------------------------------------------------
 
 // The alerts panel's one data source: the gateway's dashboard read of the firing alerts, an AlertPage as
-// GET /v1/alerts?state=firing answers it. It answers 404 until the alerting of issue 18 is served here.
+// GET /v1/alerts?state=firing answers it (a gateway without alerting answers 404).
 async function activeAlerts() {
   const response = await fetch("/dashboard/galaxy/alerts", { headers: { Accept: "application/json" } });
   if (response.status === 404) return null;

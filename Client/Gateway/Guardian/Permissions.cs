@@ -31,6 +31,9 @@ public static class Permissions
     public const string ReadApprovals = "read-approvals";
     public const string RequestApproval = "request-approval";
     public const string DecideApprovals = "decide-approvals";
+    public const string ReadMonitoring = "read-monitoring";
+    public const string AcknowledgeAlerts = "acknowledge-alerts";
+    public const string ConfigureAlerts = "configure-alerts";
 
     public static readonly IReadOnlyDictionary<string, string[]> Matrix = new Dictionary<string, string[]>
     {
@@ -57,6 +60,9 @@ public static class Permissions
         [ReadApprovals] = [Roles.Ceo, Roles.Cto, Roles.LeadAi],
         [RequestApproval] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer],
         [DecideApprovals] = [Roles.Ceo],
+        [ReadMonitoring] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer, Roles.Operator],
+        [AcknowledgeAlerts] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer, Roles.Operator],
+        [ConfigureAlerts] = [Roles.Ceo, Roles.Cto, Roles.LeadAi],
     };
 
     public static AuthorizationBuilder AddGuardianPolicies(this AuthorizationBuilder authorization)
