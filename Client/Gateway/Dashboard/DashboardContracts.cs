@@ -1,3 +1,4 @@
+using Galaxy.Contracts;
 using Galaxy.Gateway.Deployments;
 using Galaxy.Gateway.Training;
 

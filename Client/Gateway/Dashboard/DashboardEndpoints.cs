@@ -102,7 +102,7 @@ internal static class DashboardEndpoints
     private static async Task<Ok<ApprovalsPanel>> PendingApprovals(ApprovalStore approvals, CancellationToken cancellationToken)
     {
         var page = await approvals.ListAsync("PENDING", 0, Paging.MaxLimit, cancellationToken);
-        return TypedResults.Ok(new ApprovalsPanel(page.Items.Select(ApprovalResponse.From).ToArray()));
+        return TypedResults.Ok(new ApprovalsPanel(page.Items.Select(DeploymentMapping.ToResponse).ToArray()));
     }
 
     /// <summary>Every labscape's batching figures and silo, asked of all labscapes at once.</summary>
