@@ -11,6 +11,8 @@ using Galaxy.Grains.Deployments;
 using Galaxy.Registry.Deployments;
 using Galaxy.Silo.ControlPlane;
 using Galaxy.Silo.Health;
+using Galaxy.Telemetry;
+using OpenTelemetry.Metrics;
 using Galaxy.Kernels;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -138,6 +140,17 @@ public static class GalaxySiloBuilderExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         silo.Services.AddHostedService<SiloHealthEndpoint>();
+        silo.Services.AddGalaxyMetrics(configuration, "galaxy-silo", (metrics, options) =>
+        {
+            if (options.Port != 0)
+            {
+                metrics.AddPrometheusHttpListener(listener =>
+                {
+                    listener.Host = "*";
+                    listener.Port = options.Port;
+                });
+            }
+        });
         return silo;
     }
 

@@ -144,6 +144,7 @@ public sealed class PermissionMatrixTests(GatewayFixture fixture)
         "GET /dashboard/galaxy" => await client.GetAsync("/dashboard/galaxy"),
         "GET /dashboard/galaxy/labscapes" => await client.GetAsync("/dashboard/galaxy/labscapes"),
         "GET /dashboard/galaxy/units/{id}" => await client.GetAsync("/dashboard/galaxy/units/7"),
+        "GET /metrics" => await client.GetAsync("/metrics"),
         _ => throw new InvalidOperationException($"The matrix names {endpoint}, which this test cannot call yet: add it here."),
     };
 

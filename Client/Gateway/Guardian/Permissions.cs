@@ -31,6 +31,7 @@ public static class Permissions
     public const string ReadApprovals = "read-approvals";
     public const string RequestApproval = "request-approval";
     public const string DecideApprovals = "decide-approvals";
+    public const string ReadMetrics = "read-metrics";
 
     public static readonly IReadOnlyDictionary<string, string[]> Matrix = new Dictionary<string, string[]>
     {
@@ -57,6 +58,7 @@ public static class Permissions
         [ReadApprovals] = [Roles.Ceo, Roles.Cto, Roles.LeadAi],
         [RequestApproval] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer],
         [DecideApprovals] = [Roles.Ceo],
+        [ReadMetrics] = [Roles.Ceo, Roles.Cto, Roles.Operator],
     };
 
     public static AuthorizationBuilder AddGuardianPolicies(this AuthorizationBuilder authorization)
