@@ -144,10 +144,15 @@ public static class GalaxySiloBuilderExtensions
         {
             if (options.Port != 0)
             {
+                // On all addresses, as the health endpoint listens: Prometheus scrapes from another host.
                 metrics.AddPrometheusHttpListener(listener =>
                 {
-                    listener.Host = "*";
                     listener.Port = options.Port;
+                    listener.ConfigureHttpListener = static (exporter, http) =>
+                    {
+                        http.Prefixes.Clear();
+                        http.Prefixes.Add($"http://*:{exporter.Port}/metrics/");
+                    };
                 });
             }
         });
