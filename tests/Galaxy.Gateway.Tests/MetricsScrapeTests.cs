@@ -13,7 +13,6 @@ public sealed class MetricsScrapeTests(GatewayFixture fixture)
 {
     private const int Predicts = 40;
     private const int Inferences = 10;
-    private const string PredictRoute = "http_route=\"/v1/units/{id}/predict\"";
 
     private static readonly float[] Input = new float[16];
 
@@ -35,14 +34,16 @@ public sealed class MetricsScrapeTests(GatewayFixture fixture)
             (await fixture.Http.PostAsJsonAsync($"/v1/models/{model}/inference", new { features = Input })).EnsureSuccessStatusCode();
         }
 
-        // The exporter answers a scrape from a copy it keeps for a moment; the figures move once it is renewed.
+        // The exporter answers a scrape from a copy it keeps for a moment; the figures move once it is renewed. (ASP.NET
+        // Core's own series are per host, and other gateway hosts of this test process may own them, so the wait is on
+        // the labscapes' histogram, which one process has once, as in production.)
         var after = await UntilAsync(operatorClient, scrape =>
-            scrape.Sum("http_server_request_duration_seconds_count", PredictRoute) >= before.Sum("http_server_request_duration_seconds_count", PredictRoute) + Predicts);
+            scrape.Sum("galaxy_labscape_request_duration_seconds_count") >= before.Sum("galaxy_labscape_request_duration_seconds_count") + Predicts + Inferences);
 
         Assert.All(
             new[]
             {
-                "http_server_request_duration_seconds_bucket", "dotnet_gc_collections_total",
+                "dotnet_gc_collections_total",
                 "dotnet_thread_pool_queue_length_total", "dotnet_monitor_lock_contentions_total", "dotnet_gc_pause_time_seconds_total", "galaxy_labscape_batch_size_bucket",
                 "galaxy_labscape_queue_duration_seconds_bucket", "galaxy_labscape_kernel_duration_seconds_bucket",
                 "galaxy_storage_commit_duration_seconds_bucket", "galaxy_storage_commit_batch_size_bucket",
@@ -50,9 +51,6 @@ public sealed class MetricsScrapeTests(GatewayFixture fixture)
             },
             series => Assert.True(after.Has(series), $"no {series} in the scrape"));
         Assert.Contains(after.Text.Split('\n'), line => line.StartsWith("orleans_", StringComparison.Ordinal));
-        Assert.True(
-            after.Sum("galaxy_labscape_request_duration_seconds_count") >= before.Sum("galaxy_labscape_request_duration_seconds_count") + Predicts + Inferences,
-            "the labscapes' request histogram did not count the predicts");
         var succeeded = $"galaxy_model=\"{model}\"";
         Assert.True(
             after.Sum("galaxy_inference_requests_total", succeeded, "outcome=\"success\"") >= before.Sum("galaxy_inference_requests_total", succeeded, "outcome=\"success\"") + Inferences,
