@@ -9,7 +9,7 @@ namespace Galaxy.Telemetry;
 /// <summary>
 /// Logs to a file that rolls and is capped (<see cref="LogFileOptions"/>) instead of the console, when a path is set.
 /// Which categories log at which level is still <c>Logging:LogLevel</c>'s; each line carries the trace and span id
-/// of the request it was written in (<c>@tr</c>, <c>@sp</c>), the same ids the audit row and the metrics' exemplars name.
+/// of the request it was written in (<c>@tr</c>, <c>@sp</c>).
 /// </summary>
 public static class GalaxyLogFile
 {
