@@ -12,6 +12,8 @@ using Galaxy.Registry.Deployments;
 using Galaxy.Silo.ControlPlane;
 using Galaxy.Silo.Health;
 using Galaxy.Silo.Monitoring;
+using Galaxy.Telemetry;
+using OpenTelemetry.Metrics;
 using Galaxy.Kernels;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -140,6 +142,22 @@ public static class GalaxySiloBuilderExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         silo.Services.AddHostedService<SiloHealthEndpoint>();
+        silo.Services.AddGalaxyMetrics(configuration, "galaxy-silo", (metrics, options) =>
+        {
+            if (options.Port != 0)
+            {
+                // On all addresses, as the health endpoint listens: Prometheus scrapes from another host.
+                metrics.AddPrometheusHttpListener(listener =>
+                {
+                    listener.Port = options.Port;
+                    listener.ConfigureHttpListener = static (exporter, http) =>
+                    {
+                        http.Prefixes.Clear();
+                        http.Prefixes.Add($"http://*:{exporter.Port}/metrics/");
+                    };
+                });
+            }
+        });
         return silo;
     }
 

@@ -10,17 +10,22 @@ using Galaxy.Gateway.Deployments;
 using Galaxy.Gateway.Inference;
 using Galaxy.Gateway.OpenApi;
 using Galaxy.Gateway.Monitoring;
+using Galaxy.Gateway.Metrics;
 using Galaxy.Gateway.Training;
 using Galaxy.Registry;
 using Galaxy.Registry.Deployments;
 using Galaxy.Registry.Protection;
 using Galaxy.Registry.Training;
+using Galaxy.Telemetry;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json (the log levels among it) is read from beside the program, wherever it was started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
+builder.Logging.AddGalaxyLogFile(builder.Configuration);
 builder.AddGalaxyLogRedaction();
+var metrics = builder.AddGatewayMetrics();
 // HTTPS (Kestrel:Endpoints or Kestrel:Certificates:Default with an https URL) speaks TLS 1.2 or 1.3, 1.3 preferred.
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
     https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13));
@@ -88,6 +93,7 @@ app.MapGalaxyGraphQL();
 app.MapMonitoringEndpoints();
 app.MapAlertEndpoints();
 app.MapGalaxyDashboard();
+app.MapMetricsEndpoint(metrics);
 
 await app.RunAsync();
 

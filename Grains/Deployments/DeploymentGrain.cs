@@ -466,6 +466,7 @@ public sealed partial class DeploymentGrain(
         await state.PersistAsync(this);
         var deployment = state.State;
         var version = Request.Version;
+        ControlPlaneMetrics.DeploymentTransition(version.ModelName, action, deployment.CanaryPercent);
         await deployments.PublishAsync(
             new DeploymentRow(
                 DeploymentId, version.ModelId, version.ModelName, version.Version, deployment.Status.ToWireName(), Request.Labscapes,

@@ -34,6 +34,7 @@ public static class Permissions
     public const string ReadMonitoring = "read-monitoring";
     public const string AcknowledgeAlerts = "acknowledge-alerts";
     public const string ConfigureAlerts = "configure-alerts";
+    public const string ReadMetrics = "read-metrics";
 
     public static readonly IReadOnlyDictionary<string, string[]> Matrix = new Dictionary<string, string[]>
     {
@@ -63,6 +64,7 @@ public static class Permissions
         [ReadMonitoring] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer, Roles.Operator],
         [AcknowledgeAlerts] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer, Roles.Operator],
         [ConfigureAlerts] = [Roles.Ceo, Roles.Cto, Roles.LeadAi],
+        [ReadMetrics] = [Roles.Ceo, Roles.Cto, Roles.Operator],
     };
 
     public static AuthorizationBuilder AddGuardianPolicies(this AuthorizationBuilder authorization)

@@ -65,10 +65,12 @@ internal static class InferenceEndpoints
             {
                 // Whatever the failure (a refusal, a deadline, an input the version does not take), it counts against the version.
                 monitor.RecordFailure(expected.Key);
+                InferenceMetrics.Record(model.Name, expected.Key, succeeded: false, Stopwatch.GetElapsedTime(started).TotalSeconds);
                 throw;
             }
 
-            var latencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var latency = Stopwatch.GetElapsedTime(started);
+            var latencyMs = latency.TotalMilliseconds;
             if (ParseVersion(answer.Version, model.Name) is not { } version)
             {
                 if (attempt == 0)
@@ -80,6 +82,7 @@ internal static class InferenceEndpoints
             }
 
             monitor.RecordAnswer(answer.Version, latencyMs);
+            InferenceMetrics.Record(model.Name, answer.Version, succeeded: true, latency.TotalSeconds);
             var classes = (await routes.VersionAsync(model.Id, version))?.Classes ?? [];
             var probabilities = classes.Length == answer.Output.Length ? Softmax(answer.Output) : null;
             var label = probabilities is null ? null : classes[ArgMax(probabilities)];
