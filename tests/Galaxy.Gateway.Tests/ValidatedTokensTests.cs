@@ -6,8 +6,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace Galaxy.Gateway.Tests;
 
 /// <summary>
-/// The gateway's memory of validated access tokens: a token is checked once and answered from memory until it expires,
-/// each answer with an identity of its own; a token that fails is never remembered.
+/// The gateway's memory of validated access tokens: a token is checked once and answered from memory until it expires
+/// or for a minute at most, each answer with an identity of its own; a token that fails is never remembered.
 /// </summary>
 public sealed class ValidatedTokensTests
 {
@@ -45,6 +45,22 @@ public sealed class ValidatedTokensTests
         _clock.Now += TimeSpan.FromMinutes(16);
         await tokens.ValidateTokenAsync(token, Parameters());
 
+        Assert.Equal(2, _keyLookups);
+    }
+
+    [Fact]
+    public async Task A_long_lived_token_is_checked_again_after_a_minute_so_a_retired_signing_key_stops_admitting_it()
+    {
+        var tokens = new ValidatedTokens(_clock);
+        var token = Token(Key, TimeSpan.FromMinutes(15));
+        await tokens.ValidateTokenAsync(token, Parameters());
+
+        _clock.Now += ValidatedTokens.Remembered - TimeSpan.FromSeconds(1);
+        await tokens.ValidateTokenAsync(token, Parameters());
+        Assert.Equal(1, _keyLookups);
+
+        _clock.Now += TimeSpan.FromSeconds(2);
+        await tokens.ValidateTokenAsync(token, Parameters());
         Assert.Equal(2, _keyLookups);
     }
 
