@@ -31,8 +31,14 @@ internal sealed class GatewayLoad : IAsyncDisposable
         return StartAsync(connectionString, clusterId, units.Select(unit => ($"/v1/units/{unit}/predict", body)).ToArray(), cancellationToken);
     }
 
+    public static Task<GatewayLoad> StartAsync(
+        string connectionString, string clusterId, IReadOnlyList<(string Path, byte[] Body)> requests, CancellationToken cancellationToken) =>
+        StartAsync(connectionString, clusterId, requests, 512, cancellationToken);
+
+    /// <summary>Any list of JSON requests, over at most <paramref name="maxConnections"/> connections.</summary>
     public static async Task<GatewayLoad> StartAsync(
-        string connectionString, string clusterId, IReadOnlyList<(string Path, byte[] Body)> requests, CancellationToken cancellationToken)
+        string connectionString, string clusterId, IReadOnlyList<(string Path, byte[] Body)> requests, int maxConnections,
+        CancellationToken cancellationToken)
     {
         var key = await ApiKeyStore.CreateAsync(connectionString, "serve-benchmark", "bench", cancellationToken);
         var gateway = await GatewayProcess.StartAsync(new Dictionary<string, string>
@@ -43,12 +49,26 @@ internal sealed class GatewayLoad : IAsyncDisposable
             ["Galaxy:Cluster:ServiceId"] = BenchSilo.ServiceId,
             ["Galaxy:RateLimits:Inference:PermitLimit"] = "1000000000",
         }, cancellationToken: cancellationToken);
-        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, UseCookies = false })
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = maxConnections, UseCookies = false })
         {
             BaseAddress = gateway.Address,
         };
         http.DefaultRequestHeaders.Add("X-Api-Key", key.Key);
         return new GatewayLoad(gateway, http, requests, cancellationToken);
+    }
+
+    /// <summary>The gateway process's working set now.</summary>
+    public long GatewayWorkingSetBytes => _gateway.Process.WorkingSetBytes;
+
+    /// <summary>The requests it takes in turn.</summary>
+    public IReadOnlyList<(string Path, byte[] Body)> Requests => _requests;
+
+    /// <summary>Posts a JSON body and answers the response as it came, whatever its status.</summary>
+    public async Task<HttpResponseMessage> PostAnyAsync(string path, byte[] body, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return await _http.PostAsync(path, content, cancellationToken);
     }
 
     /// <summary>CPU time the gateway process has used so far.</summary>
