@@ -1,4 +1,6 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Testing.Processes;
@@ -11,6 +13,9 @@ namespace Galaxy.Bench;
 /// </summary>
 internal sealed class GatewayLoad : IAsyncDisposable
 {
+    private const string LearnerName = "bench-learner";
+    private const string LearnerPassword = "the load generator's learner account";
+
     private readonly GatewayProcess _gateway;
     private readonly HttpClient _http;
     private readonly IReadOnlyList<(string Path, byte[] Body)> _requests;
@@ -48,6 +53,10 @@ internal sealed class GatewayLoad : IAsyncDisposable
             ["Galaxy:Cluster:ClusterId"] = clusterId,
             ["Galaxy:Cluster:ServiceId"] = BenchSilo.ServiceId,
             ["Galaxy:RateLimits:Inference:PermitLimit"] = "1000000000",
+            // An account that may learn, which an API key may not (SignInAsLearnerAsync).
+            ["Galaxy:Guardian:Accounts:0:Name"] = LearnerName,
+            ["Galaxy:Guardian:Accounts:0:Role"] = Roles.LeadAi,
+            ["Galaxy:Guardian:Accounts:0:PasswordHash"] = PasswordHasher.Hash(LearnerPassword, iterations: 1_000),
         }, cancellationToken: cancellationToken);
         var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = maxConnections, UseCookies = false })
         {
@@ -55,6 +64,16 @@ internal sealed class GatewayLoad : IAsyncDisposable
         };
         http.DefaultRequestHeaders.Add("X-Api-Key", key.Key);
         return new GatewayLoad(gateway, http, requests, cancellationToken);
+    }
+
+    /// <summary>Sends every later request as the learner account, signed in with a bearer token, instead of with the API key.</summary>
+    public async Task SignInAsLearnerAsync()
+    {
+        using var response = await _http.PostAsJsonAsync("/v1/auth/token", new { username = LearnerName, password = LearnerPassword }, _cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var tokens = await response.Content.ReadFromJsonAsync<JsonElement>(_cancellationToken);
+        _http.DefaultRequestHeaders.Remove("X-Api-Key");
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetProperty("accessToken").GetString());
     }
 
     /// <summary>The gateway process's working set now.</summary>

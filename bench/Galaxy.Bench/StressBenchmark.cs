@@ -8,9 +8,9 @@ using Galaxy.Grains;
 namespace Galaxy.Bench;
 
 /// <summary>
-/// <c>./galaxy bench stress [--quick] [--seconds S]</c>: the gateway in front of an in-process silo, first measured at
-/// the most it sustains (closed loops; four predicts to one learn), then offered 1.5 times that rate in an open loop
-/// for S seconds (30; 10 with <c>--quick</c>). Each answer is a 2xx, a 429 or 503 with Retry-After (shed, as overload
+/// <c>./galaxy bench stress [--quick] [--seconds S] [--percent P]</c>: the gateway in front of an in-process silo, first
+/// measured at the most it sustains (closed loops; four predicts to one learn), then offered P % of that rate (150) in an
+/// open loop for S seconds (30; 10 with <c>--quick</c>). Each answer is a 2xx, a 429 or 503 with Retry-After (shed, as overload
 /// should be), or unexpected: any other status, a refusal without Retry-After, or no answer within 30 s. After the
 /// burst, the same mix at half the sustained rate in half-second windows until one is all 2xx with its p99 back near
 /// the p99 before the burst: the recovery time. Last, a fresh silo reads every learned unit back from PostgreSQL, and
@@ -23,7 +23,6 @@ namespace Galaxy.Bench;
 /// </remarks>
 public sealed class StressBenchmark : IBenchmark
 {
-    private const double Overload = 1.5;
     private const int Connections = 4096;
     private static readonly TimeSpan AnswerDeadline = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RecoveryWindow = TimeSpan.FromMilliseconds(500);
@@ -37,6 +36,7 @@ public sealed class StressBenchmark : IBenchmark
     {
         var quick = args.Contains("--quick");
         var burst = TimeSpan.FromSeconds(BenchArguments.Option(args, "--seconds", quick ? 10 : 30));
+        var overload = BenchArguments.Option(args, "--percent", 150) / 100.0;
         var units = ServeBenchmark.WorkingSet();
         // Learns go to units of their own: a unit that also served predicts writes its state when its silo stops
         // (AiUnitGrain.OnDeactivateAsync), which would store a learn that had been acknowledged before it was durable.
@@ -48,6 +48,7 @@ public sealed class StressBenchmark : IBenchmark
         await using (var silo = await BenchSilo.StartAsync(database.ConnectionString, "stress", ServeBenchmark.Settings(maxBatchSize: 4096)))
         await using (var gateway = await GatewayLoad.StartAsync(database.ConnectionString, "stress", Mix(predicted, learned), Connections, cancellationToken))
         {
+            await gateway.SignInAsLearnerAsync();
             using var memory = new MemorySampler(gateway);
             Console.WriteLine($"warming up: {units.Length} units over 8 labscapes, one learn to four predicts through the gateway");
             await gateway.WarmUpAsync(TimeSpan.FromSeconds(quick ? 5 : 15));
@@ -59,8 +60,8 @@ public sealed class StressBenchmark : IBenchmark
             var gatewayBefore = memory.GatewayPeak;
             memory.ResetPeaks();
 
-            var offered = sustained * Overload;
-            Console.WriteLine($"burst: {offered:N0}/s offered for {burst.TotalSeconds:N0} s ({Overload:P0} of {sustained:N0}/s sustained)");
+            var offered = sustained * overload;
+            Console.WriteLine($"burst: {offered:N0}/s offered for {burst.TotalSeconds:N0} s ({overload:P0} of {sustained:N0}/s sustained)");
             var during = new Tally(acknowledged);
             var burstStarted = Stopwatch.GetTimestamp();
             var burstFigures = await OpenLoop.RunAsync(offered, burst, Connections * 2, n => during.SendAsync(gateway, n, cancellationToken), cancellationToken);
@@ -81,7 +82,7 @@ public sealed class StressBenchmark : IBenchmark
             }
 
             report.Record("stress.offered_per_s", burstFigures.Operations + burstFigures.Failures > 0 ? (burstFigures.Operations + burstFigures.Failures) / burst.TotalSeconds : 0, "1/s",
-                $"{Overload:P0} of the sustained rate, open loop");
+                $"{overload:P0} of the sustained rate, open loop");
             report.Record("stress.served_per_s", during.Succeeded / burst.TotalSeconds, "1/s", "2xx answers during the burst, per second of it");
             report.Record("stress.shed", during.Shed, "requests", "429 or 503 with Retry-After during the burst");
             report.Record("stress.burst_p99_ms", burstFigures.P99Ms, "ms", "2xx answers during the burst, from when each was due");
