@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using Galaxy.Kernels.Ilgpu;
+
 namespace Galaxy.Kernels;
 
 /// <summary>
@@ -6,18 +9,25 @@ namespace Galaxy.Kernels;
 /// </summary>
 internal static class Int8Quantization
 {
+    [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int WeightCount(MlpArchitecture a) => a.Hidden * a.Inputs + a.Outputs * a.Hidden;
 
+    [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int W2qOffset(MlpArchitecture a) => a.Hidden * a.Inputs;
 
+    [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int FloatCount(MlpArchitecture a) => 2 * a.Hidden + 2 * a.Outputs;
 
+    [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int Scale1Offset(MlpArchitecture a) => 0;
 
+    [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int Bias1Offset(MlpArchitecture a) => a.Hidden;
 
+    [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int Scale2Offset(MlpArchitecture a) => 2 * a.Hidden;
 
+    [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int Bias2Offset(MlpArchitecture a) => 2 * a.Hidden + a.Outputs;
 
     /// <summary>Quantises one unit's packed parameters into its int8 weights and its scales and biases.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using ILGPU;
 using ILGPU.Algorithms;
 
@@ -7,6 +8,7 @@ namespace Galaxy.Kernels.Ilgpu;
 /// Forward pass with int8 weights (layout in <see cref="Int8Quantization"/>), grouped like
 /// <see cref="ForwardKernels"/>: one group per row. The scalar definition is <see cref="ReferenceMlp.QuantizedForward"/>.
 /// </summary>
+[ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
 internal static class QuantizedForwardKernel
 {
     public static void ForwardRows(

@@ -1,5 +1,7 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Security.Claims;
+using System.Text.Json;
 using System.Text;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Testing.Processes;
@@ -18,6 +20,9 @@ namespace Galaxy.Bench;
 /// </summary>
 internal sealed class GatewayLoad : IAsyncDisposable
 {
+    private const string LearnerName = "bench-learner";
+    private const string LearnerPassword = "the load generator's learner account";
+
     private readonly GatewayProcess _gateway;
     private readonly HttpClient _http;
     private readonly HttpClient _bearer;
@@ -47,8 +52,10 @@ internal sealed class GatewayLoad : IAsyncDisposable
     }
 
     /// <param name="metrics">Whether the gateway measures anything (<c>Galaxy:Metrics:Enabled</c>, on by default as in <c>./galaxy up</c>).</param>
+    /// <param name="maxConnections">Connections to the gateway at most.</param>
     public static async Task<GatewayLoad> StartAsync(
-        string connectionString, string clusterId, IReadOnlyList<(string Path, byte[] Body)> requests, CancellationToken cancellationToken, bool metrics = true)
+        string connectionString, string clusterId, IReadOnlyList<(string Path, byte[] Body)> requests, CancellationToken cancellationToken,
+        bool metrics = true, int maxConnections = 512)
     {
         var key = await ApiKeyStore.CreateAsync(connectionString, "serve-benchmark", "bench", cancellationToken);
         var signingKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
@@ -60,14 +67,42 @@ internal sealed class GatewayLoad : IAsyncDisposable
             ["Galaxy:RateLimits:Inference:PermitLimit"] = "1000000000",
             ["Galaxy:Guardian:SigningKey"] = signingKey,
             ["Galaxy:Metrics:Enabled"] = metrics ? "true" : "false",
+            // An account that may learn, which an API key may not (SignInAsLearnerAsync).
+            ["Galaxy:Guardian:Accounts:0:Name"] = LearnerName,
+            ["Galaxy:Guardian:Accounts:0:Role"] = Roles.LeadAi,
+            ["Galaxy:Guardian:Accounts:0:PasswordHash"] = PasswordHasher.Hash(LearnerPassword, iterations: 1_000),
         }, cancellationToken: cancellationToken);
-        var http = Client(gateway);
+        var http = Client(gateway, maxConnections);
         http.DefaultRequestHeaders.Add("X-Api-Key", key.Key);
         var bearer = Client(gateway);
         bearer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AccessToken(signingKey, "bench-lead", Roles.LeadAi));
         var @operator = Client(gateway);
         @operator.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AccessToken(signingKey, "bench-operator", Roles.Operator));
         return new GatewayLoad(gateway, http, bearer, @operator, requests, key.Key, cancellationToken);
+    }
+
+    /// <summary>Sends every later request as the learner account, signed in with a bearer token, instead of with the API key.</summary>
+    public async Task SignInAsLearnerAsync()
+    {
+        using var response = await _http.PostAsJsonAsync("/v1/auth/token", new { username = LearnerName, password = LearnerPassword }, _cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var tokens = await response.Content.ReadFromJsonAsync<JsonElement>(_cancellationToken);
+        _http.DefaultRequestHeaders.Remove("X-Api-Key");
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetProperty("accessToken").GetString());
+    }
+
+    /// <summary>The gateway process's working set now.</summary>
+    public long GatewayWorkingSetBytes => _gateway.Process.WorkingSetBytes;
+
+    /// <summary>The requests it takes in turn.</summary>
+    public IReadOnlyList<(string Path, byte[] Body)> Requests => _requests;
+
+    /// <summary>Posts a JSON body and answers the response as it came, whatever its status.</summary>
+    public async Task<HttpResponseMessage> PostAnyAsync(string path, byte[] body, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return await _http.PostAsync(path, content, cancellationToken);
     }
 
     /// <summary>CPU time the gateway process has used so far.</summary>
@@ -169,8 +204,8 @@ internal sealed class GatewayLoad : IAsyncDisposable
         return response;
     }
 
-    private static HttpClient Client(GatewayProcess gateway) =>
-        new(new SocketsHttpHandler { MaxConnectionsPerServer = 512, UseCookies = false }) { BaseAddress = gateway.Address };
+    private static HttpClient Client(GatewayProcess gateway, int maxConnections = 512) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = maxConnections, UseCookies = false }) { BaseAddress = gateway.Address };
 
     /// <summary>An access token as the gateway's sign-in issues it (TokenIssuer), signed with its configured key.</summary>
     private static string AccessToken(string signingKey, string subject, string role)

@@ -43,6 +43,16 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The memory the process holds now (its working set).</summary>
+    public long WorkingSetBytes
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.WorkingSet64;
+        }
+    }
+
     /// <summary>
     /// Starts <paramref name="project"/>'s assembly (e.g. <c>Silo/Galaxy.Silo</c>) with <c>--key=value</c> settings,
     /// and <paramref name="environment"/> added to the environment it inherits.
