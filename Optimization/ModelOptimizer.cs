@@ -19,7 +19,10 @@ public sealed class ModelOptimizer(IComputeBackend backend, TimeSpan? speedWindo
     public Task<ModelScore> ScoreOriginalAsync(OptimizationSubject subject, CancellationToken cancellationToken = default) =>
         _scorer.ScoreAsync(subject.Architecture, subject.Weights, int8: false, subject.Data.Validation, cancellationToken);
 
-    /// <summary>The plans an analysis compares: int8, each pruning fraction, distillation, and the combination.</summary>
+    /// <summary>
+    /// The plans an analysis compares: int8, each pruning fraction, distillation, and the combination; those a model
+    /// is too small for (a quarter of 2 hidden units removes none) are left out.
+    /// </summary>
     public static IReadOnlyList<OptimizationPlan> AnalysisPlans(OptimizationSubject subject, AnalysisOptions options)
     {
         var plans = new List<OptimizationPlan> { new() { Int8 = true } };
@@ -36,7 +39,7 @@ public sealed class ModelOptimizer(IComputeBackend backend, TimeSpan? speedWindo
         }
 
         plans.Add(new OptimizationPlan { PruneFraction = 0.5, FineTuneEpochs = options.FineTuneEpochs, Int8 = true });
-        return plans;
+        return plans.Where(plan => plan.Problems(subject.Architecture, subject.IsClassifier, subject.Population.Count).Count == 0).ToArray();
     }
 
     /// <summary>Every analysis plan applied and scored; plans that share a pruning step compute it once.</summary>

@@ -57,7 +57,10 @@ public sealed class ModelScorer(IComputeBackend backend, TimeSpan? speedWindow =
         return validation.Rows == 0 ? 0 : (double)correct / validation.Rows;
     }
 
-    /// <summary>Forward rows per second on batches of the backend's largest size (the validation rows, cycled), after a warm-up.</summary>
+    /// <summary>
+    /// Forward rows per second on batches of the backend's largest size (the validation rows, cycled), after a warm-up:
+    /// the best of three windows, so that a burst of other work on a shared machine costs less than the window it hit.
+    /// </summary>
     private async Task<double> RowsPerSecondAsync(ServedModel model, LabelledData validation, CancellationToken cancellationToken)
     {
         var (d, k) = (model.Architecture.Inputs, model.Architecture.Outputs);
@@ -71,16 +74,22 @@ public sealed class ModelScorer(IComputeBackend backend, TimeSpan? speedWindow =
 
         var outputs = new float[rows * k];
         await model.ForwardAsync(slots, inputs, outputs);
-        var launches = 0;
-        var started = Stopwatch.GetTimestamp();
-        while (Stopwatch.GetElapsedTime(started) < _window || launches < 3)
+        var best = 0.0;
+        for (var window = 0; window < 3; window++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            await model.ForwardAsync(slots, inputs, outputs);
-            launches++;
+            var launches = 0;
+            var started = Stopwatch.GetTimestamp();
+            while (Stopwatch.GetElapsedTime(started) < _window / 3 || launches < 2)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await model.ForwardAsync(slots, inputs, outputs);
+                launches++;
+            }
+
+            best = Math.Max(best, launches * rows / Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
 
-        return (double)launches * rows / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return best;
     }
 
     /// <summary>One unit's weights in the table that would serve them.</summary>

@@ -145,28 +145,34 @@ internal static unsafe class SimdInt8
         var largest = Vector256.Max(Vector256.Abs(x0), Vector256.Abs(x1));
         var half = Vector128.Max(largest.GetLower(), largest.GetUpper());
         half = Vector128.Max(half, Vector128.Shuffle(half, Vector128.Create(2, 3, 0, 1)));
-        var m = Vector128.Max(half, Vector128.Shuffle(half, Vector128.Create(1, 0, 3, 2))).ToScalar();
-        var inverse = Vector256.Create(m == 0f ? 0f : 127f / m);
+        half = Vector128.Max(half, Vector128.Shuffle(half, Vector128.Create(1, 0, 3, 2)));
+        var m = Vector256.Create(half, half);
+        var inverse = Vector256.ConditionalSelect(Vector256.Equals(m, Vector256<float>.Zero), Vector256<float>.Zero, Vector256.Create(127f) / m);
         var xq = Pack(Avx.ConvertToVector256Int32(x0 * inverse), Avx.ConvertToVector256Int32(x1 * inverse)).AsInt32();
-        var q0 = Vector256.Create(xq.GetElement(0)).AsSByte();
-        var q1 = Vector256.Create(xq.GetElement(1)).AsSByte();
-        var q2 = Vector256.Create(xq.GetElement(2)).AsSByte();
-        var q3 = Vector256.Create(xq.GetElement(3)).AsSByte();
+
+        // Each group of four input bytes in every lane: both halves hold xq, and vpshufd picks one int32 per half.
+        var both = Vector256.Create(xq, xq);
+        var q0 = Avx2.Shuffle(both, 0x00).AsSByte();
+        var q1 = Avx2.Shuffle(both, 0x55).AsSByte();
+        var q2 = Avx2.Shuffle(both, 0xAA).AsSByte();
+        var q3 = Avx2.Shuffle(both, 0xFF).AsSByte();
         var (m0, m1, m2, m3) = (Avx2.Abs(q0), Avx2.Abs(q1), Avx2.Abs(q2), Avx2.Abs(q3));
 
         var w = (Vector256<sbyte>*)unit;
         var floats = (float*)(unit + 320);
-        var factor = Vector256.Create(m / 127f);
-        var sums0 = Dot(Dot(Dot(Dot(Vector256<int>.Zero, w[0], m0, q0), w[1], m1, q1), w[2], m2, q2), w[3], m3, q3);
-        var sums1 = Dot(Dot(Dot(Dot(Vector256<int>.Zero, w[4], m0, q0), w[5], m1, q1), w[6], m2, q2), w[7], m3, q3);
+        var factor = m / 127f;
+        var sums0 = (Product(w[0], m0, q0) + Product(w[1], m1, q1)) + (Product(w[2], m2, q2) + Product(w[3], m3, q3));
+        var sums1 = (Product(w[4], m0, q0) + Product(w[5], m1, q1)) + (Product(w[6], m2, q2) + Product(w[7], m3, q3));
         var pre0 = Avx.ConvertToVector256Single(sums0) * (Vector256.Load(floats) * factor) + Vector256.Load(floats + 16);
         var pre1 = Avx.ConvertToVector256Single(sums1) * (Vector256.Load(floats + 8) * factor) + Vector256.Load(floats + 24);
         var aq = Pack(Avx.ConvertToVector256Int32(Tanh(pre0) * 127f), Avx.ConvertToVector256Int32(Tanh(pre1) * 127f)).AsInt32();
 
-        var b01 = Vector256.Create(Vector128.Create(aq.GetElement(0)), Vector128.Create(aq.GetElement(1))).AsSByte();
-        var b23 = Vector256.Create(Vector128.Create(aq.GetElement(2)), Vector128.Create(aq.GetElement(3))).AsSByte();
+        // Hidden groups 0 and 1 in the two halves of one register, 2 and 3 in another.
+        var activations = Vector256.Create(aq, aq);
+        var b01 = Avx2.PermuteVar8x32(activations, Vector256.Create(0, 0, 0, 0, 1, 1, 1, 1)).AsSByte();
+        var b23 = Avx2.PermuteVar8x32(activations, Vector256.Create(2, 2, 2, 2, 3, 3, 3, 3)).AsSByte();
         var w2 = (Vector256<sbyte>*)(unit + 256);
-        var sums = Dot(Dot(Vector256<int>.Zero, w2[0], Avx2.Abs(b01), b01), w2[1], Avx2.Abs(b23), b23);
+        var sums = Product(w2[0], Avx2.Abs(b01), b01) + Product(w2[1], Avx2.Abs(b23), b23);
         var outputs = Sse2.ConvertToVector128Single(sums.GetLower() + sums.GetUpper()) * (Vector128.Load(floats + 32) * (1f / 127f))
             + Vector128.Load(floats + 36);
         outputs.Store(y);
@@ -190,6 +196,13 @@ internal static unsafe class SimdInt8
         denominator = Vector256.MultiplyAddEstimate(denominator, x2, Vector256.Create(135135f));
         return numerator / denominator;
     }
+
+    /// <summary>Σ w·x over each lane's four bytes, without an accumulator to add to.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Product(Vector256<sbyte> w, Vector256<byte> magnitude, Vector256<sbyte> sign) =>
+        AvxVnni.IsSupported
+            ? AvxVnni.MultiplyWideningAndAdd(Vector256<int>.Zero, magnitude, Avx2.Sign(w, sign))
+            : Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(magnitude, Avx2.Sign(w, sign)), Vector256<short>.One);
 
     /// <summary><c>sum + Σ w·x</c> over each lane's four bytes: AVX-VNNI's one instruction, or AVX2's two.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

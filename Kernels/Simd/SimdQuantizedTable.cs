@@ -103,15 +103,21 @@ internal sealed unsafe class SimdQuantizedTable : IQuantizedTable
         var a = Architecture;
         var raw = stackalloc byte[SimdInt8.ScratchBytes(a) + 32];
         var scratch = (byte*)(((nint)raw + 31) & ~(nint)31);
+        var prefetched = -1;
         fixed (float* x = inputs)
         fixed (float* y = outputs)
         {
             for (var i = start; i < end; i++)
             {
+                // Rows of one unit (a version's shared row serves most of a batch) are prefetched once, not once a row.
                 if (i + UnitPrefetch.Distance < end)
                 {
-                    var ahead = rowOrder.IsEmpty ? i + UnitPrefetch.Distance : rowOrder[i + UnitPrefetch.Distance];
-                    UnitPrefetch.Bytes(Unit(slots[ahead]), _unitBytes);
+                    var ahead = slots[rowOrder.IsEmpty ? i + UnitPrefetch.Distance : rowOrder[i + UnitPrefetch.Distance]];
+                    if (ahead != prefetched)
+                    {
+                        UnitPrefetch.Bytes(Unit(ahead), _unitBytes);
+                        prefetched = ahead;
+                    }
                 }
 
                 var row = rowOrder.IsEmpty ? i : rowOrder[i];

@@ -167,6 +167,39 @@ public sealed class TrainingJobStore(NpgsqlDataSource database, TimeProvider tim
         return (Float32Bytes.FromBytes(parameters), population.Accuracy);
     }
 
+    /// <summary>Seals the populations stored in plaintext, one per transaction; returns how many it sealed.</summary>
+    public async Task<int> SealStoredAsync(CancellationToken cancellationToken)
+    {
+        if (protector is not { Enabled: true } sealer)
+        {
+            throw new InvalidOperationException("No key-encryption key is configured.");
+        }
+
+        var sealedCount = 0;
+        while (await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var found = await ReadFirstAsync<(Guid Job, byte[] Parameters)?>(connection, transaction,
+                "SELECT job_id, parameters FROM galaxy_training_populations WHERE data_key_id IS NULL LIMIT 1 FOR UPDATE SKIP LOCKED",
+                row => (row.GetGuid(0), row.GetFieldValue<byte[]>(1)), cancellationToken);
+            if (found is not { } plain)
+            {
+                return false;
+            }
+
+            var dataKey = await sealer.NewDataKeyAsync(connection, transaction, time.GetUtcNow(), cancellationToken);
+            await using var update = Command(connection, transaction,
+                "UPDATE galaxy_training_populations SET data_key_id = $2, parameters = $3 WHERE job_id = $1",
+                plain.Job, dataKey, await sealer.SealAsync(connection, dataKey, plain.Parameters, PopulationContext(plain.Job), cancellationToken));
+            await update.ExecuteNonQueryAsync(cancellationToken);
+            return true;
+        }, cancellationToken))
+        {
+            sealedCount++;
+        }
+
+        return sealedCount;
+    }
+
     /// <summary>The resolved recipe a job was submitted with, as the JSON it published; null when there is no such job.</summary>
     public async Task<string?> RecipeJsonAsync(Guid jobId, CancellationToken cancellationToken)
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Galaxy.Kernels;
 using Galaxy.Optimization;
 using Galaxy.Registry;
@@ -15,7 +14,7 @@ namespace Galaxy.Bench;
 /// same architecture trained directly by the default recipe, over three seeds; and the galaxy tick and batch-4,096
 /// forward run in fp32 and in int8 side by side, every one of the 1,048,576 units with its own weights of the default
 /// 16-16-4 shape. Options: <c>--quick</c> (short training, a quarter of the galaxy), <c>--backend simd|cuda|…</c>,
-/// <c>--tables N</c> (galaxy tables of 4,096 units, default 256).
+/// <c>--tables N</c> (galaxy tables of 4,096 units, default 256), <c>--digits-only</c> or <c>--tick-only</c> (one half).
 /// </summary>
 public sealed class OptimizeBenchmark : IBenchmark
 {
@@ -38,12 +37,18 @@ public sealed class OptimizeBenchmark : IBenchmark
         Console.WriteLine($"backend: {backend.Name}, {Environment.ProcessorCount} cores; CPU: {CpuModel()}; "
             + $"AVX2 {System.Runtime.Intrinsics.X86.Avx2.IsSupported}, AVX-VNNI {System.Runtime.Intrinsics.X86.AvxVnni.IsSupported}");
 
-        var recipe = quick ? TrainingRecipe.Default with { Epochs = 30 } : TrainingRecipe.Default;
-        var options = new AnalysisOptions { FineTuneEpochs = quick ? 5 : 20, DistillEpochs = recipe.Epochs };
-        await DigitsAsync(report, backend, recipe, options, cancellationToken);
+        if (!args.Contains("--tick-only"))
+        {
+            var recipe = quick ? TrainingRecipe.Default with { Epochs = 30 } : TrainingRecipe.Default;
+            var options = new AnalysisOptions { FineTuneEpochs = quick ? 5 : 20, DistillEpochs = recipe.Epochs };
+            await DigitsAsync(report, backend, recipe, options, cancellationToken);
+        }
 
-        var tables = BenchArguments.Option(args, "--tables", quick ? GalaxyTables / 4 : GalaxyTables);
-        await TickAsync(report, backend, tables, quick, cancellationToken);
+        if (!args.Contains("--digits-only"))
+        {
+            var tables = BenchArguments.Option(args, "--tables", quick ? GalaxyTables / 4 : GalaxyTables);
+            await TickAsync(report, backend, tables, quick, cancellationToken);
+        }
     }
 
     private static async Task DigitsAsync(

@@ -32,6 +32,19 @@ public sealed class ModelOptimizerTests
     }
 
     [Fact]
+    public void An_analysis_leaves_out_what_a_model_is_too_small_for()
+    {
+        var data = TrainingSet.Prepare(Subjects.Blobs(classes: 3, features: 4, perClass: 10), Subjects.Recipe);
+        OptimizationSubject Of(int hidden) => new(new MlpArchitecture(4, hidden, 3), Subjects.RandomWeights(new MlpArchitecture(4, hidden, 3), 1), data, Subjects.Recipe);
+
+        Assert.Equal(["int8"], ModelOptimizer.AnalysisPlans(Of(1), new AnalysisOptions()).Select(plan => plan.Technique));
+        Assert.Equal(
+            ["int8", "pruned", "pruned", "pruned", "distilled", "pruned+int8"],
+            ModelOptimizer.AnalysisPlans(Of(2), new AnalysisOptions()).Select(plan => plan.Technique));
+        Assert.Equal(TeacherKind.Version, ModelOptimizer.AnalysisPlans(Of(8), new AnalysisOptions())[4].Teacher);
+    }
+
+    [Fact]
     public async Task A_plan_gives_the_same_model_every_time_it_is_applied()
     {
         var subject = await Subjects.TrainedAsync();
