@@ -1,6 +1,9 @@
 namespace Galaxy.Grains;
 
-/// <summary>A registry version as labscapes serve it: which one it is, its shape, its loss and its classes.</summary>
+/// <summary>
+/// A registry version as labscapes serve it: which one it is, its shape, its loss and its classes, and whether it
+/// serves with int8 weights (an int8 table, quantised from its stored weights).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("galaxy.served-version")]
 public sealed record ServedVersion(
     [property: Id(0)] Guid ModelId,
@@ -10,6 +13,10 @@ public sealed record ServedVersion(
     [property: Id(4)] LossFunction Loss,
     [property: Id(5)] string[] Classes)
 {
+    /// <summary>Serves from an int8 table (the version's technique ends in int8); absent in records written before, so false.</summary>
+    [Id(6)]
+    public bool Int8 { get; init; }
+
     /// <summary>How units and reports name it: <c>digits:3</c>.</summary>
     public string Key => $"{ModelName}:{Version}";
 }

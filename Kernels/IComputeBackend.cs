@@ -22,4 +22,11 @@ public interface IComputeBackend : IDisposable
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The architecture is invalid, or the table would be too large.</exception>
     IParameterTable CreateTable(MlpArchitecture architecture, int units);
+
+    /// <summary>
+    /// Creates an int8 table for <paramref name="units"/> units, every weight, scale and bias zero (load fp32 rows with
+    /// <see cref="IQuantizedTable.LoadUnitsAsync"/>, which quantises them). On a GPU it lives in device memory.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The architecture is invalid, or the table would be too large.</exception>
+    IQuantizedTable CreateQuantizedTable(MlpArchitecture architecture, int units);
 }

@@ -83,25 +83,54 @@ public interface IParameterTable : IDisposable
     Task ApplyPruningMaskAsync(ReadOnlyMemory<int> slots, PruningMask mask);
 
     /// <summary>
-    /// A snapshot of every unit quantised to int8 with one scale per weight-matrix row (biases stay float), for
-    /// <see cref="IQuantizedTable.ForwardAsync"/>. Later changes to this table do not reach the snapshot.
+    /// A snapshot of every unit quantised to int8 (an <see cref="IQuantizedTable"/> of as many units, loaded with this
+    /// table's rows). Later changes to this table do not reach the snapshot.
     /// </summary>
     Task<IQuantizedTable> QuantizeAsync();
 }
 
 /// <summary>
-/// Int8 weights with a float scale per row of W1 and W2: <c>W[r, c] ≈ scale[r]·q[r, c]</c> with
-/// <c>scale[r] = max_c |W[r, c]| / 127</c> and q rounded to nearest, so every weight is off by at most
-/// <c>scale[r]/2</c>. Hence, with <c>e_h = (s1_h/2)·‖x‖₁</c> (tanh is 1-Lipschitz), each output is within
-/// <c>Σ_h |W2[k,h]|·e_h + (s2_k/2)·Σ_h (|a_h| + e_h)</c> of the fp32 forward pass (a = fp32 hidden activations),
-/// plus float rounding.
+/// Units served with int8 weights: one scale per row of W1 and W2, <c>W[r, c] ≈ scale[r]·q[r, c]</c> with
+/// <c>scale[r] = max_c |W[r, c]| / 127</c> and q rounded to nearest (layout in <see cref="Int8Quantization"/>), biases
+/// float. A forward pass runs on integer dot products (AVX-VNNI or AVX2 on the CPU, dp4a on CUDA): each row's input is
+/// quantised on the fly, and so are the hidden activations.
 /// </summary>
+/// <remarks>
+/// <para>
+/// The forward pass, exactly (<see cref="ReferenceMlp.QuantizedForward"/> is its scalar definition):
+/// <c>m = max_d |x_d|</c>, <c>s_x = m / 127</c>, <c>xq_d = round(x_d · (127 / m))</c> (0 when m = 0);
+/// <c>a_h = tanh(s1_h·s_x · Σ_d W1q[h, d]·xq_d + b1_h)</c>, <c>aq_h = round(127·a_h)</c>;
+/// <c>y_k = (s2_k / 127) · Σ_h W2q[k, h]·aq_h + b2_k</c>. Rounding is to nearest, ties to even; the sums are exact int32.
+/// </para>
+/// <para>
+/// Error bound against the <b>dequantised</b> model (the fp32 model whose weights are <c>scale·q</c>): the input's
+/// rounding moves hidden pre-activation h by at most <c>e_h = s1_h · (s_x / 2) · Σ_d |W1q[h, d]|</c> (tanh is
+/// 1-Lipschitz), the activation's rounding adds <c>1/254</c>, so each output is within
+/// <c>s2_k · Σ_h |W2q[k, h]| · (e_h + 1/254)</c>, plus float rounding. Against the original fp32 model add the weights'
+/// rounding: with <c>ε_h = (s1_h / 2)·‖x‖₁</c>, <c>Σ_h |W2[k, h]|·ε_h + (s2_k / 2)·Σ_h (|a_h| + ε_h)</c> (a: the fp32
+/// hidden activations). <see cref="ReferenceMlp.QuantizationErrorBound"/> computes both.
+/// </para>
+/// <para>
+/// Backends agree with the scalar definition up to float rounding, except where a hidden activation lies within
+/// rounding of a tie (<c>127·a_h</c> at .5): there the two may round it to neighbouring steps, which moves output k by
+/// <c>s2_k·|W2q[k, h]| / 127</c>. Same validation as <see cref="IParameterTable"/>; one caller at a time.
+/// </para>
+/// </remarks>
 public interface IQuantizedTable : IDisposable
 {
     MlpArchitecture Architecture { get; }
 
     int Units { get; }
 
+    /// <summary>
+    /// Quantises n consecutive fp32 unit rows (n × P floats, the packed layout of <see cref="MlpArchitecture"/>) into
+    /// slots <c>firstSlot … firstSlot+n−1</c>.
+    /// </summary>
+    Task LoadUnitsAsync(int firstSlot, ReadOnlyMemory<float> parameters);
+
     /// <summary>Forward pass with the int8 weights; batch layout and validation as <see cref="IParameterTable.ForwardAsync"/>.</summary>
     Task ForwardAsync(ReadOnlyMemory<int> slots, ReadOnlyMemory<float> inputs, Memory<float> outputs);
+
+    /// <summary>The tick for this table, as <see cref="IParameterTable.ForwardAllAsync"/>: the int8 rows stream through once, in order.</summary>
+    Task ForwardAllAsync(ReadOnlyMemory<float> inputs, Memory<float> outputs);
 }

@@ -163,38 +163,60 @@ internal static class ReferenceMlp
         return loss;
     }
 
-    /// <summary>Forward pass of one int8-quantised unit (layout in <see cref="Int8Quantization"/>).</summary>
+    /// <summary>
+    /// Forward pass of one int8 unit (layout in <see cref="Int8Quantization"/>), as <see cref="IQuantizedTable"/> defines
+    /// it: the roundings of the input and of the hidden activations in float32, exactly as the kernels make them, the
+    /// integer sums exact, the rest in double. When given, <paramref name="tieAllowance"/>[k] receives how far output k
+    /// may move if a backend rounds an activation that lies within float rounding of a tie the other way.
+    /// </summary>
     public static double[] QuantizedForward(
-        MlpArchitecture a, ReadOnlySpan<sbyte> weights, ReadOnlySpan<float> floats, ReadOnlySpan<float> x)
+        MlpArchitecture a, ReadOnlySpan<sbyte> weights, ReadOnlySpan<float> floats, ReadOnlySpan<float> x, Span<double> tieAllowance = default)
     {
-        var hidden = new double[a.Hidden];
+        var xq = new int[a.Inputs];
+        var inputScale = QuantizeInput(x, xq);
+        var hidden = new int[a.Hidden];
+        var ties = new bool[a.Hidden];
         for (var h = 0; h < a.Hidden; h++)
         {
-            var sum = 0.0;
+            long sum = 0;
             for (var d = 0; d < a.Inputs; d++)
             {
-                sum += weights[h * a.Inputs + d] * (double)x[d];
+                sum += weights[Int8Quantization.W1Index(a, h, d)] * xq[d];
             }
 
-            hidden[h] = Math.Tanh(floats[Int8Quantization.Scale1Offset(a) + h] * sum + floats[Int8Quantization.Bias1Offset(a) + h]);
+            var activation = Math.Tanh((double)floats[Int8Quantization.Scale1Offset(a) + h] * inputScale * sum + floats[Int8Quantization.Bias1Offset(a) + h]);
+            var steps = 127 * activation;
+            hidden[h] = (int)Math.Round(steps, MidpointRounding.ToEven);
+            ties[h] = Math.Abs(Math.Abs(steps - Math.Truncate(steps)) - 0.5) < 1e-3;
         }
 
         var y = new double[a.Outputs];
         for (var k = 0; k < a.Outputs; k++)
         {
-            var sum = 0.0;
+            long sum = 0;
+            var allowance = 0.0;
             for (var h = 0; h < a.Hidden; h++)
             {
-                sum += weights[Int8Quantization.W2qOffset(a) + k * a.Hidden + h] * hidden[h];
+                var w = weights[Int8Quantization.W2Index(a, k, h)];
+                sum += w * hidden[h];
+                allowance += ties[h] ? Math.Abs(w) : 0;
             }
 
-            y[k] = floats[Int8Quantization.Scale2Offset(a) + k] * sum + floats[Int8Quantization.Bias2Offset(a) + k];
+            var scale = floats[Int8Quantization.Scale2Offset(a) + k] / 127.0;
+            y[k] = scale * sum + floats[Int8Quantization.Bias2Offset(a) + k];
+            if (!tieAllowance.IsEmpty)
+            {
+                tieAllowance[k] = scale * allowance;
+            }
         }
 
         return y;
     }
 
-    /// <summary>The documented bound on |int8 forward − fp32 forward| per output (see <see cref="IQuantizedTable"/>).</summary>
+    /// <summary>
+    /// The documented bound on |int8 forward − fp32 forward| per output (see <see cref="IQuantizedTable"/>): the
+    /// weights' rounding against the original parameters <paramref name="p"/>, plus the input's and activations'.
+    /// </summary>
     public static double[] QuantizationErrorBound(MlpArchitecture a, ReadOnlySpan<float> p, ReadOnlySpan<float> x)
     {
         var hidden = new double[a.Hidden];
@@ -211,7 +233,10 @@ internal static class ReferenceMlp
             hiddenError[h] = RowScale(p.Slice(a.W1Offset + h * a.Inputs, a.Inputs)) / 2 * inputL1;
         }
 
-        var bound = new double[a.Outputs];
+        var weights = new sbyte[Int8Quantization.WeightBytes(a)];
+        var floats = new float[Int8Quantization.FloatCount(a)];
+        Int8Quantization.QuantizeUnit(a, p, weights, floats);
+        var bound = ActivationQuantizationBound(a, weights, floats, x);
         for (var k = 0; k < a.Outputs; k++)
         {
             var row = p.Slice(a.W2Offset + k * a.Hidden, a.Hidden);
@@ -223,6 +248,63 @@ internal static class ReferenceMlp
         }
 
         return bound;
+    }
+
+    /// <summary>
+    /// The documented bound on |int8 forward − dequantised fp32 forward| per output: what rounding the input and the
+    /// hidden activations to int8 can cost (see <see cref="IQuantizedTable"/>).
+    /// </summary>
+    public static double[] ActivationQuantizationBound(MlpArchitecture a, ReadOnlySpan<sbyte> weights, ReadOnlySpan<float> floats, ReadOnlySpan<float> x)
+    {
+        var inputScale = QuantizeInput(x, new int[a.Inputs]);
+        var hiddenError = new double[a.Hidden];
+        for (var h = 0; h < a.Hidden; h++)
+        {
+            long magnitude = 0;
+            for (var d = 0; d < a.Inputs; d++)
+            {
+                magnitude += Math.Abs(weights[Int8Quantization.W1Index(a, h, d)]);
+            }
+
+            hiddenError[h] = floats[Int8Quantization.Scale1Offset(a) + h] * (inputScale / 2) * magnitude + 1.0 / 254;
+        }
+
+        var bound = new double[a.Outputs];
+        for (var k = 0; k < a.Outputs; k++)
+        {
+            for (var h = 0; h < a.Hidden; h++)
+            {
+                bound[k] += Math.Abs(weights[Int8Quantization.W2Index(a, k, h)]) * hiddenError[h];
+            }
+
+            bound[k] *= floats[Int8Quantization.Scale2Offset(a) + k];
+        }
+
+        return bound;
+    }
+
+    /// <summary>The input's int8 rounding as the kernels make it, in float32; returns its scale <c>m / 127</c>.</summary>
+    private static double QuantizeInput(ReadOnlySpan<float> x, Span<int> xq)
+    {
+        var largest = 0f;
+        foreach (var value in x)
+        {
+            largest = MathF.Max(largest, MathF.Abs(value));
+        }
+
+        if (largest == 0f)
+        {
+            xq.Clear();
+            return 0;
+        }
+
+        var inverse = 127f / largest;
+        for (var d = 0; d < x.Length; d++)
+        {
+            xq[d] = (int)MathF.Round(x[d] * inverse, MidpointRounding.ToEven);
+        }
+
+        return largest / 127f;
     }
 
     public static double[] ToDouble(ReadOnlySpan<float> values)

@@ -13,9 +13,20 @@ public sealed record Preprocessing(float[] Offsets, float[] Scales)
 /// <summary>
 /// Where a version came from: the training job and dataset (with the dataset's content hash, which outlives the
 /// dataset's name) and, for a derived version, the version it was derived from and how (<c>trained</c>,
-/// <c>registered</c>, <c>int8</c>, …).
+/// <c>registered</c>, or an optimization: <c>int8</c>, <c>pruned</c>, <c>distilled</c>, joined by <c>+</c>) with the
+/// settings it was made with.
 /// </summary>
-public sealed record VersionLineage(Guid? TrainingJobId, Guid? DatasetId, string? DatasetSha256, int? ParentVersion, string Technique);
+public sealed record VersionLineage(Guid? TrainingJobId, Guid? DatasetId, string? DatasetSha256, int? ParentVersion, string Technique)
+{
+    /// <summary>The technique's settings (<c>pruneFraction</c>, <c>studentHidden</c>, …); null for trained and registered versions.</summary>
+    public IReadOnlyDictionary<string, string>? Settings { get; init; }
+
+    /// <summary>
+    /// Whether the version serves with int8 weights: its technique's last step is <c>int8</c>. Its stored weights are
+    /// then the dequantised ones, and labscapes quantise them back into an int8 table.
+    /// </summary>
+    public bool ServesInt8 => Technique == "int8" || Technique.EndsWith("+int8", StringComparison.Ordinal);
+}
 
 /// <summary>
 /// A version to register: architecture <c>Inputs-Hidden-Outputs</c>, loss (<c>MeanSquaredError</c> or

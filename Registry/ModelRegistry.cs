@@ -132,12 +132,13 @@ public sealed class ModelRegistry(NpgsqlDataSource database, TimeProvider time, 
                 INSERT INTO galaxy_model_versions
                     (model_id, version, status, inputs, hidden, outputs, loss, weights, preprocessing, classes, feature_names, metrics,
                      training_job_id, dataset_id, dataset_sha256, parent_version, technique, created_by, created_at, status_changed_at,
-                     data_key_id)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20)
+                     data_key_id, technique_settings)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21)
                 """,
                 modelId, number, VersionStatus.Pending.ToWire(), version.Inputs, version.Hidden, version.Outputs, version.Loss, stored,
                 Jsonb(version.Preprocessing), version.Classes, version.FeatureNames, Jsonb(version.Metrics), lineage.TrainingJobId,
-                lineage.DatasetId, lineage.DatasetSha256, lineage.ParentVersion, lineage.Technique, actor, now, dataKey))
+                lineage.DatasetId, lineage.DatasetSha256, lineage.ParentVersion, lineage.Technique, actor, now, dataKey,
+                lineage.Settings is null ? null : Jsonb(lineage.Settings)))
             {
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }

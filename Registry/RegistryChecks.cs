@@ -176,6 +176,14 @@ internal static class RegistryChecks
         {
             Fail("parentVersion", "'parentVersion' names an earlier version of the same model (1 or more).");
         }
+
+        if (lineage.Settings is { } settings
+            && (settings.Count > MaxMetrics
+                || settings.Any(setting => string.IsNullOrWhiteSpace(setting.Key) || setting.Key.Length > MaxMetricNameLength
+                    || setting.Value is null || setting.Value.Length > MaxTagValueLength)))
+        {
+            Fail("settings", $"A technique's settings are at most {MaxMetrics} names of 1 to {MaxMetricNameLength} characters, each with a value of at most {MaxTagValueLength}.");
+        }
     }
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]

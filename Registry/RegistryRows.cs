@@ -20,7 +20,7 @@ internal static class RegistryRows
         v.model_id, m.name, v.version, v.status, v.inputs, v.hidden, v.outputs, v.loss, v.preprocessing, v.classes,
         v.feature_names, v.metrics, v.training_job_id, v.dataset_id, v.dataset_sha256, v.parent_version, v.technique,
         ARRAY(SELECT a.alias FROM galaxy_model_aliases a WHERE a.model_id = v.model_id AND a.version = v.version ORDER BY a.alias),
-        v.created_by, v.created_at, v.status_changed_at, v.status_reason
+        v.created_by, v.created_at, v.status_changed_at, v.status_reason, v.technique_settings
         """;
 
     public const string VersionFrom = "galaxy_model_versions v JOIN galaxy_models m ON m.id = v.model_id";
@@ -49,7 +49,10 @@ internal static class RegistryRows
         RegistrySql.FromJson<Dictionary<string, double>>(row, 11),
         new VersionLineage(
             Nullable<Guid>(row, 12), Nullable<Guid>(row, 13), row.IsDBNull(14) ? null : row.GetString(14), Nullable<int>(row, 15),
-            row.GetString(16)),
+            row.GetString(16))
+        {
+            Settings = row.IsDBNull(22) ? null : RegistrySql.FromJson<Dictionary<string, string>>(row, 22),
+        },
         row.GetFieldValue<string[]>(17), row.GetString(18), row.GetFieldValue<DateTimeOffset>(19), row.GetFieldValue<DateTimeOffset>(20))
     {
         StatusReason = row.IsDBNull(21) ? null : row.GetString(21),

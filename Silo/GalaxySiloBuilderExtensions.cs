@@ -209,6 +209,7 @@ public static class GalaxySiloBuilderExtensions
         silo.Services.AddSingleton<DatasetStore>();
         silo.Services.AddSingleton<TrainingJobStore>();
         silo.Services.AddSingleton<TrainingSlots>();
+        silo.Services.AddSingleton<Galaxy.Grains.Optimization.OptimizationSubjects>();
         silo.Services.AddSingleton<DeploymentStore>();
         silo.Services.AddSingleton<ApprovalStore>();
         silo.Services.AddSingleton<ServingIndex>();

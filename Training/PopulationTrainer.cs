@@ -19,6 +19,7 @@ public sealed class PopulationTrainer : IDisposable
     private readonly TrainingSet _set;
     private readonly TrainingRecipe _recipe;
     private readonly LearnSettings _settings;
+    private readonly ITeacher? _teacher;
 
     // Rows each candidate brings to one launch: as many as the backend takes, so launches are few and full.
     private readonly int _rowsPerCandidate;
@@ -32,11 +33,12 @@ public sealed class PopulationTrainer : IDisposable
     private long _deviceTicks;
     private double _progress;
 
-    private PopulationTrainer(IComputeBackend backend, TrainingSet set, TrainingRecipe recipe, IReadOnlyList<Candidate> candidates)
+    private PopulationTrainer(IComputeBackend backend, TrainingSet set, TrainingRecipe recipe, IReadOnlyList<Candidate> candidates, ITeacher? teacher)
     {
         _backend = backend;
         _set = set;
         _recipe = recipe;
+        _teacher = teacher;
         Candidates = candidates;
         Architecture = set.Architecture(recipe.Hidden);
         _settings = new LearnSettings(recipe.Loss, LearningRate: 1f, recipe.GradientClip);
@@ -68,11 +70,12 @@ public sealed class PopulationTrainer : IDisposable
 
     /// <summary>
     /// A population of <paramref name="candidates"/> (default: the recipe's whole grid), each starting from the Xavier
-    /// weights its seed draws.
+    /// weights its seed draws. With a <paramref name="teacher"/>, every launch's targets are the teacher's to set
+    /// (distillation); the inputs, their augmentation and the schedule stay the recipe's.
     /// </summary>
     /// <exception cref="ArgumentException">The recipe is invalid, or the backend cannot hold a launch of every candidate.</exception>
     public static async Task<PopulationTrainer> CreateAsync(
-        IComputeBackend backend, TrainingSet set, TrainingRecipe recipe, IReadOnlyList<Candidate>? candidates = null)
+        IComputeBackend backend, TrainingSet set, TrainingRecipe recipe, IReadOnlyList<Candidate>? candidates = null, ITeacher? teacher = null)
     {
         if (recipe.Problems() is { Count: > 0 } problems)
         {
@@ -86,7 +89,7 @@ public sealed class PopulationTrainer : IDisposable
                 $"{candidates.Count} candidates: a population needs 1…{backend.MaxBatchRows} (the backend's rows per launch).", nameof(candidates));
         }
 
-        var trainer = new PopulationTrainer(backend, set, recipe, candidates);
+        var trainer = new PopulationTrainer(backend, set, recipe, candidates, teacher);
         var p = trainer.Architecture.ParameterCount;
         var initial = new float[candidates.Count * p];
         for (var row = 0; row < candidates.Count; row++)
@@ -133,6 +136,11 @@ public sealed class PopulationTrainer : IDisposable
             Parallel.For(0, Candidates.Count, row => FillRows(row, first, count, scheduleFactor));
 
             var rows = count * Candidates.Count;
+            if (_teacher is { } teacher)
+            {
+                await TimedAsync(() => teacher.TeachAsync(_inputs.AsMemory(0, rows * Architecture.Inputs), _targets.AsMemory(0, rows * Architecture.Outputs)));
+            }
+
             await TimedAsync(() => _table.LearnStepAsync(
                 _slots.AsMemory(0, rows),
                 _inputs.AsMemory(0, rows * Architecture.Inputs),

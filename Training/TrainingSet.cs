@@ -30,5 +30,20 @@ public sealed record TrainingSet(LabelledData Train, LabelledData Validation, St
         return new TrainingSet(train.Standardized(standardization), validation.Standardized(standardization), standardization);
     }
 
+    /// <summary>
+    /// The splits <see cref="Prepare"/> would make, standardised with a given <paramref name="standardization"/> (a
+    /// registered version's own) instead of one fitted here.
+    /// </summary>
+    public static TrainingSet Split(LabelledData data, double validationFraction, Standardization standardization)
+    {
+        var (train, validation) = data.Split(validationFraction);
+        if (validation.Rows == 0)
+        {
+            throw new ArgumentException("Too few rows to hold any out for validation: every class needs at least two.");
+        }
+
+        return new TrainingSet(train.Standardized(standardization), validation.Standardized(standardization), standardization);
+    }
+
     public MlpArchitecture Architecture(int hidden) => new(Train.Features, hidden, Train.Classes.Count);
 }

@@ -33,8 +33,9 @@ internal static class DataKeysCommand
             var rewrapped = await protector.RewrapAsync(database, TimeProvider.System, cancellationToken);
             var datasets = await new DatasetStore(database, TimeProvider.System, protector).SealStoredAsync(cancellationToken);
             var versions = await new ModelRegistry(database, TimeProvider.System, protector).SealStoredAsync(cancellationToken);
+            var populations = await new Galaxy.Registry.Training.TrainingJobStore(database, TimeProvider.System, protector).SealStoredAsync(cancellationToken);
             AnsiConsole.MarkupLineInterpolated(
-                $"[green]data keys wrapped by '{protector.Active!.Id}'[/]: {rewrapped:N0} rewrapped; sealed {datasets:N0} datasets and {versions:N0} versions stored in plaintext");
+                $"[green]data keys wrapped by '{protector.Active!.Id}'[/]: {rewrapped:N0} rewrapped; sealed {datasets:N0} datasets, {versions:N0} versions and {populations:N0} training populations stored in plaintext");
             return 0;
         });
         return new Command("data-keys", "Encryption at rest: the data keys under the key-encryption keys.") { rotate };

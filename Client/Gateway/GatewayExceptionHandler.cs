@@ -68,6 +68,7 @@ internal sealed class GatewayExceptionHandler(IProblemDetailsService problems, I
             DeploymentNotFoundException missing => Problems.DeploymentNotFound(missing.Message),
             DeploymentNotRollbackableException ended => Problems.Conflict("not-rollbackable", "Nothing to roll back", ended.Message),
             TrainingJobNotFoundException missing => Problems.TrainingJobNotFound(missing.Message),
+            InvalidOptimizationException invalid => Problems.InvalidOptimization(invalid.Message),
             InvalidEvaluationException invalid => Problems.Create(
                 StatusCodes.Status400BadRequest, "invalid-evaluation", "The dataset does not fit the version", invalid.Message),
             LabscapeOverloadedException overloaded => Problems.Create(

@@ -121,6 +121,9 @@ public static class Problems
     public static ProblemHttpResult TrainingJobNotFound(string detail) => Create(
         StatusCodes.Status404NotFound, "training-job-not-found", "No such training job", detail);
 
+    public static ProblemHttpResult InvalidOptimization(string detail) => Create(
+        StatusCodes.Status400BadRequest, "invalid-optimization", "The optimization does not fit the version", detail);
+
     public static ProblemHttpResult InvalidDeployment(string detail) => Create(
         StatusCodes.Status400BadRequest, "invalid-deployment", "Invalid deployment", detail);
 

@@ -11,7 +11,8 @@ public sealed class GuardianChecks(ModelRegistry registry, IComputeBackend backe
 
     /// <summary>
     /// Guardian's check: the version's accuracy (its latest evaluation, else its held-out validation figure) and its
-    /// inference latency p95 on this silo's backend (single rows, as an unbatched request meets it), against the plan.
+    /// inference latency p95 on this silo's backend (single rows, as an unbatched request meets it, in the table that
+    /// would serve it: int8 for an int8 version), against the plan.
     /// </summary>
     public async Task<GuardianCheck> CheckAsync(DeploymentRequest request)
     {
@@ -40,7 +41,7 @@ public sealed class GuardianChecks(ModelRegistry registry, IComputeBackend backe
     {
         var weights = await versions.GetAsync(version);
         var architecture = version.Shape.ToArchitecture();
-        using var table = backend.CreateTable(architecture, 1);
+        using var table = ServedModel.CreateTable(backend, architecture, 1, version.Int8);
         await table.LoadUnitAsync(0, weights.Parameters);
         var input = new float[architecture.Inputs];
         var output = new float[architecture.Outputs];

@@ -8,7 +8,8 @@ namespace Galaxy.Grains.Labscapes;
 /// on this version computes with; a unit that learns gets a private row, a copy of row 0 (copy on write), and the
 /// table grows by doubling as private rows are needed, so a labscape whose units never learned holds one row.</item>
 /// </list>
-/// Inputs arrive raw and are standardised here with the version's preprocessing.
+/// Inputs arrive raw and are standardised here with the version's preprocessing. An int8 version serves from a
+/// <see cref="MasterCopyTable"/>: int8 rows for every forward pass, float master copies for learning.
 /// </summary>
 internal sealed class ServedModel : IAsyncDisposable
 {
@@ -16,6 +17,7 @@ internal sealed class ServedModel : IAsyncDisposable
     private const int FirstPrivateCapacity = 16;
 
     private readonly IComputeBackend _backend;
+    private readonly bool _int8;
     private readonly float[]? _offsets;
     private readonly float[]? _scales;
     private readonly long _firstUnitId;
@@ -30,9 +32,11 @@ internal sealed class ServedModel : IAsyncDisposable
 
     private ServedModel(
         IComputeBackend backend, string version, MlpArchitecture architecture, LearnSpec learn, IParameterTable table,
-        BatchingSettings batching, BatchMetrics metrics, float[]? offsets, float[]? scales, long firstUnitId, int units, bool perUnit)
+        BatchingSettings batching, BatchMetrics metrics, float[]? offsets, float[]? scales, long firstUnitId, int units, bool perUnit,
+        bool int8 = false)
     {
         _backend = backend;
+        _int8 = int8;
         Version = version;
         Architecture = architecture;
         Learn = learn;
@@ -124,10 +128,11 @@ internal sealed class ServedModel : IAsyncDisposable
             rows[slot] = row++;
         }
 
-        var table = backend.CreateTable(architecture, capacity);
+        var table = CreateTable(backend, architecture, capacity, version.Int8);
         await table.LoadUnitsAsync(0, parameters);
         var model = new ServedModel(
-            backend, version.Key, architecture, learn, table, batching, metrics, weights.Offsets, weights.Scales, firstUnitId, units, perUnit: false);
+            backend, version.Key, architecture, learn, table, batching, metrics, weights.Offsets, weights.Scales, firstUnitId, units, perUnit: false,
+            version.Int8);
         foreach (var (slot, privateRow) in rows)
         {
             model._privateRows[slot] = privateRow;
@@ -291,6 +296,10 @@ internal sealed class ServedModel : IAsyncDisposable
         }
     }
 
+    /// <summary>A version's table: fp32, or for an int8 version int8 rows with float master copies.</summary>
+    public static IParameterTable CreateTable(IComputeBackend backend, MlpArchitecture architecture, int units, bool int8) =>
+        int8 ? new MasterCopyTable(backend, architecture, units) : backend.CreateTable(architecture, units);
+
     /// <summary>The raw input standardised as the version expects (a copy); the initial model takes it as it is.</summary>
     private float[] Preprocess(float[] input)
     {
@@ -364,7 +373,7 @@ internal sealed class ServedModel : IAsyncDisposable
         }
 
         var capacity = Math.Min(_units + 1, Math.Max(rows, table.Units * 2));
-        var grown = _backend.CreateTable(Architecture, capacity);
+        var grown = CreateTable(_backend, Architecture, capacity, _int8);
         var parameters = new float[table.Units * Architecture.ParameterCount];
         await table.ReadUnitsAsync(0, parameters);
         await grown.LoadUnitsAsync(0, parameters);

@@ -168,6 +168,7 @@ public sealed partial class TrainingJobGrain(
             }
 
             await TrainAsync(trainer, recipe.Epochs);
+            await KeepPopulationAsync(trainer);
             var version = await RegisterAsync(trainer, set, table, request);
             await UpdateAsync(job => job with { Status = TrainingJobStatus.Succeeded, Version = version, EndedAt = clock.GetUtcNow(), Progress = 1 });
             await jobs.DeleteCheckpointAsync(JobId, CancellationToken.None);
@@ -237,6 +238,14 @@ public sealed partial class TrainingJobGrain(
             DeviceSeconds = deviceSeconds,
             CostUsd = deviceSeconds / 3600 * options.Value.DeviceHourPriceUsd,
         };
+    }
+
+    /// <summary>Every candidate's final weights and accuracy, kept for an ensemble teacher (<c>galaxy_training_populations</c>).</summary>
+    private async Task KeepPopulationAsync(PopulationTrainer trainer)
+    {
+        var population = await Task.Run(trainer.CheckpointAsync);
+        var accuracy = state.State.Candidates.Select(candidate => candidate.ValidationAccuracy).ToArray();
+        await jobs.SavePopulationAsync(JobId, population.Parameters, accuracy, CancellationToken.None);
     }
 
     /// <summary>The best candidate as a PENDING version, once: a job resumed after registering finds its version instead.</summary>

@@ -75,6 +75,12 @@ internal sealed class IlgpuBackend : IComputeBackend
         return Executor.Run(() => new IlgpuParameterTable(this, architecture, units));
     }
 
+    public IQuantizedTable CreateQuantizedTable(MlpArchitecture architecture, int units)
+    {
+        TableSize.EnsureValidQuantized(architecture, units);
+        return Executor.Run(() => new IlgpuQuantizedTable(this, architecture, units));
+    }
+
     public void Dispose()
     {
         Executor.Run(() =>

@@ -187,13 +187,20 @@ internal sealed class IlgpuParameterTable : IParameterTable
         });
     }
 
-    public Task<IQuantizedTable> QuantizeAsync() => _backend.Executor.RunAsync<IQuantizedTable>(() =>
+    public Task<IQuantizedTable> QuantizeAsync()
     {
-        var parameters = new float[(long)Units * P];
-        _parameters.View.CopyToCPU(Stream, parameters);
-        Stream.Synchronize();
-        return new IlgpuQuantizedTable(_backend, Architecture, Units, parameters);
-    });
+        TableSize.EnsureValidQuantized(Architecture, Units);
+        return _backend.Executor.RunAsync<IQuantizedTable>(() =>
+        {
+            var parameters = new float[(long)Units * P];
+            _parameters.View.CopyToCPU(Stream, parameters);
+            Stream.Synchronize();
+            var (weights, floats) = IlgpuQuantizedTable.Quantize(Architecture, parameters, Units);
+            var quantized = new IlgpuQuantizedTable(_backend, Architecture, Units);
+            quantized.Upload(0, Units, weights, floats);
+            return quantized;
+        });
+    }
 
     public void Dispose() => _backend.Executor.Run(() =>
     {

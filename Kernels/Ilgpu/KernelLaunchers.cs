@@ -19,10 +19,15 @@ internal sealed class KernelLaunchers(Accelerator accelerator)
         accelerator.LoadStreamKernel<MlpArchitecture, LearnKernelSettings, ArrayView<float>, ArrayView<uint>, ArrayView<int>,
             ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>>(LearnKernel.LearnSegments);
 
-    public Action<KernelConfig, MlpArchitecture, ArrayView<sbyte>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>>
+    public Action<KernelConfig, MlpArchitecture, ArrayView<int>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>>
         QuantizedForwardRows { get; } =
-        accelerator.LoadStreamKernel<MlpArchitecture, ArrayView<sbyte>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>>(
+        accelerator.LoadStreamKernel<MlpArchitecture, ArrayView<int>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>>(
             QuantizedForwardKernel.ForwardRows);
+
+    public Action<KernelConfig, MlpArchitecture, ArrayView<int>, ArrayView<float>, int, ArrayView<float>, ArrayView<float>>
+        QuantizedForwardRange { get; } =
+        accelerator.LoadStreamKernel<MlpArchitecture, ArrayView<int>, ArrayView<float>, int, ArrayView<float>, ArrayView<float>>(
+            QuantizedForwardKernel.ForwardRange);
 
     public Action<KernelConfig, MlpArchitecture, ArrayView<float>, ArrayView<uint>, ArrayView<int>, ArrayView<uint>> ApplyMask { get; } =
         accelerator.LoadStreamKernel<MlpArchitecture, ArrayView<float>, ArrayView<uint>, ArrayView<int>, ArrayView<uint>>(

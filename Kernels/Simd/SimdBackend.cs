@@ -17,6 +17,12 @@ internal sealed class SimdBackend(ComputeOptions options) : IComputeBackend
         return new SimdParameterTable(architecture, units, MaxBatchRows, _cores);
     }
 
+    public IQuantizedTable CreateQuantizedTable(MlpArchitecture architecture, int units)
+    {
+        TableSize.EnsureValidQuantized(architecture, units);
+        return new SimdQuantizedTable(architecture, units, MaxBatchRows, _cores);
+    }
+
     public void Dispose()
     {
     }

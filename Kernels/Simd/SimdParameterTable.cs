@@ -130,8 +130,13 @@ internal sealed unsafe class SimdParameterTable : IParameterTable
         return Task.CompletedTask;
     }
 
-    public Task<IQuantizedTable> QuantizeAsync() =>
-        Task.FromResult<IQuantizedTable>(SimdQuantizedTable.Quantize(_parameters, _validator, _cores));
+    public Task<IQuantizedTable> QuantizeAsync()
+    {
+        TableSize.EnsureValidQuantized(Architecture, Units);
+        var quantized = new SimdQuantizedTable(Architecture, Units, _validator.MaxBatchRows, _cores);
+        quantized.Quantize(0, Units, _parameters.Pointer);
+        return Task.FromResult<IQuantizedTable>(quantized);
+    }
 
     public void Dispose() => _parameters.Dispose();
 

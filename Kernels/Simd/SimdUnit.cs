@@ -3,14 +3,11 @@ using System.Runtime.CompilerServices;
 
 namespace Galaxy.Kernels.Simd;
 
-/// <summary>One unit's forward pass, learn step and int8 forward in float32, vectorised along the weight rows.</summary>
+/// <summary>One unit's forward pass and learn step in float32, vectorised along the weight rows.</summary>
 internal static class SimdUnit
 {
     /// <summary>Scratch floats <see cref="LearnStep"/> needs: hidden, output, their deltas, gradient, updated parameters.</summary>
     public static int LearnScratchLength(MlpArchitecture a) => 2 * (a.Hidden + a.Outputs + a.ParameterCount);
-
-    /// <summary>Scratch floats <see cref="QuantizedForward"/> needs: the dequantised weights and the hidden layer.</summary>
-    public static int QuantizedScratchLength(MlpArchitecture a) => Int8Quantization.WeightCount(a) + a.Hidden;
 
     /// <summary><c>hidden = tanh(W1·x + b1)</c>, <c>y = W2·hidden + b2</c>; <paramref name="hidden"/> is H floats.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -95,23 +92,6 @@ internal static class SimdUnit
 
         updated.CopyTo(p);
         return loss;
-    }
-
-    /// <summary>Forward pass of an int8 unit (layout in <see cref="Int8Quantization"/>): dequantise a row set, then as fp32.</summary>
-    public static void QuantizedForward(
-        MlpArchitecture a, ReadOnlySpan<sbyte> weights, ReadOnlySpan<float> floats, ReadOnlySpan<float> x, Span<float> scratch, Span<float> y)
-    {
-        var dequantized = scratch[..Int8Quantization.WeightCount(a)];
-        var hidden = scratch.Slice(dequantized.Length, a.Hidden);
-        TensorPrimitives.ConvertChecked(weights, dequantized);
-
-        SimdMath.MatVec(dequantized[..Int8Quantization.W2qOffset(a)], x, default, hidden);
-        TensorPrimitives.MultiplyAdd(
-            hidden, floats.Slice(Int8Quantization.Scale1Offset(a), a.Hidden), floats.Slice(Int8Quantization.Bias1Offset(a), a.Hidden), hidden);
-        SimdMath.Tanh(hidden);
-        SimdMath.MatVec(dequantized[Int8Quantization.W2qOffset(a)..], hidden, default, y);
-        TensorPrimitives.MultiplyAdd(
-            y, floats.Slice(Int8Quantization.Scale2Offset(a), a.Outputs), floats.Slice(Int8Quantization.Bias2Offset(a), a.Outputs), y);
     }
 
     private static float LossAndOutputDelta(LossKind loss, ReadOnlySpan<float> y, ReadOnlySpan<float> t, Span<float> delta)

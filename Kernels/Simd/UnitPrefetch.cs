@@ -17,17 +17,20 @@ internal static unsafe class UnitPrefetch
     private const int MaxFloats = 4096;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Unit(float* unit, int floats)
+    public static void Unit(float* unit, int floats) => Bytes((byte*)unit, floats * sizeof(float));
+
+    /// <summary>The cache lines of <paramref name="length"/> bytes at <paramref name="start"/> (an int8 unit).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Bytes(byte* start, int length)
     {
-        if (!Sse.IsSupported || floats > MaxFloats)
+        if (!Sse.IsSupported || length > MaxFloats * sizeof(float))
         {
             return;
         }
 
-        var bytes = (byte*)unit;
-        for (var offset = 0; offset < floats * sizeof(float); offset += 64)
+        for (var offset = 0; offset < length; offset += 64)
         {
-            Sse.Prefetch0(bytes + offset);
+            Sse.Prefetch0(start + offset);
         }
     }
 }

@@ -115,6 +115,98 @@ public sealed class TrainingJobStore(NpgsqlDataSource database, TimeProvider tim
     // A sealed checkpoint opens only as the checkpoint of the job it was sealed for.
     private static string CheckpointContext(Guid jobId) => $"galaxy_training_checkpoints.parameters:{jobId}";
 
+    // And a sealed population only as the population of its job.
+    private static string PopulationContext(Guid jobId) => $"galaxy_training_populations.parameters:{jobId}";
+
+    /// <summary>
+    /// Keeps a finished job's population (every candidate's final parameters, in candidate order, and each one's
+    /// validation accuracy), for distillation from an ensemble of its best; sealed when a key-encryption key is configured.
+    /// </summary>
+    public Task SavePopulationAsync(Guid jobId, float[] parameters, double[] validationAccuracy, CancellationToken cancellationToken) =>
+        database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var stored = Float32Bytes.ToBytes(parameters);
+            Guid? dataKey = null;
+            if (protector is { Enabled: true } sealer)
+            {
+                dataKey = await sealer.NewDataKeyAsync(connection, transaction, time.GetUtcNow(), cancellationToken);
+                stored = await sealer.SealAsync(connection, dataKey.Value, stored, PopulationContext(jobId), cancellationToken);
+            }
+
+            await using var command = Command(connection, transaction, """
+                INSERT INTO galaxy_training_populations (job_id, candidates, parameters, validation_accuracy, saved_at, data_key_id)
+                VALUES ($1, $2, $3, $4, $5, $6)
+                ON CONFLICT (job_id) DO NOTHING
+                """,
+                jobId, validationAccuracy.Length, stored, validationAccuracy, time.GetUtcNow(), dataKey);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>A finished job's population, or null when it kept none (it did not succeed, or finished before populations were kept).</summary>
+    /// <exception cref="System.Security.Cryptography.CryptographicException">It is sealed and cannot be opened with the configured keys.</exception>
+    public async Task<(float[] Parameters, double[] ValidationAccuracy)?> LoadPopulationAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var found = await ReadFirstAsync<(byte[] Parameters, double[] Accuracy, Guid? DataKey)?>(
+            connection, null, "SELECT parameters, validation_accuracy, data_key_id FROM galaxy_training_populations WHERE job_id = $1",
+            row => (row.GetFieldValue<byte[]>(0), row.GetFieldValue<double[]>(1), row.IsDBNull(2) ? null : row.GetGuid(2)), cancellationToken, jobId);
+        if (found is not { } population)
+        {
+            return null;
+        }
+
+        var parameters = population.Parameters;
+        if (population.DataKey is { } key)
+        {
+            var opener = protector ?? throw new System.Security.Cryptography.CryptographicException(
+                $"The population of training job {jobId} is sealed and no key-encryption key is configured.");
+            parameters = await opener.OpenAsync(connection, key, parameters, PopulationContext(jobId), cancellationToken);
+        }
+
+        return (Float32Bytes.FromBytes(parameters), population.Accuracy);
+    }
+
+    /// <summary>Seals the populations stored in plaintext, one per transaction; returns how many it sealed.</summary>
+    public async Task<int> SealStoredAsync(CancellationToken cancellationToken)
+    {
+        if (protector is not { Enabled: true } sealer)
+        {
+            throw new InvalidOperationException("No key-encryption key is configured.");
+        }
+
+        var sealedCount = 0;
+        while (await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var found = await ReadFirstAsync<(Guid Job, byte[] Parameters)?>(connection, transaction,
+                "SELECT job_id, parameters FROM galaxy_training_populations WHERE data_key_id IS NULL LIMIT 1 FOR UPDATE SKIP LOCKED",
+                row => (row.GetGuid(0), row.GetFieldValue<byte[]>(1)), cancellationToken);
+            if (found is not { } plain)
+            {
+                return false;
+            }
+
+            var dataKey = await sealer.NewDataKeyAsync(connection, transaction, time.GetUtcNow(), cancellationToken);
+            await using var update = Command(connection, transaction,
+                "UPDATE galaxy_training_populations SET data_key_id = $2, parameters = $3 WHERE job_id = $1",
+                plain.Job, dataKey, await sealer.SealAsync(connection, dataKey, plain.Parameters, PopulationContext(plain.Job), cancellationToken));
+            await update.ExecuteNonQueryAsync(cancellationToken);
+            return true;
+        }, cancellationToken))
+        {
+            sealedCount++;
+        }
+
+        return sealedCount;
+    }
+
+    /// <summary>The resolved recipe a job was submitted with, as the JSON it published; null when there is no such job.</summary>
+    public async Task<string?> RecipeJsonAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await ReadFirstAsync(connection, null, "SELECT config::text FROM galaxy_training_jobs WHERE job_id = $1", row => row.GetString(0), cancellationToken, jobId);
+    }
+
     public async Task DeleteCheckpointAsync(Guid jobId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);

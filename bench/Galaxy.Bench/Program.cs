@@ -14,6 +14,7 @@ IBenchmark[] benchmarks =
     new TrainingBenchmark(),
     new DeployBenchmark(),
     new GuardianBenchmark(),
+    new OptimizeBenchmark(),
 ];
 
 if (args.Length == 0 || benchmarks.All(b => b.Name != args[0]))

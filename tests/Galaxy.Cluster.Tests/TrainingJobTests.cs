@@ -83,6 +83,15 @@ public sealed class TrainingJobTests(TrainingCluster cluster) : IClassFixture<Tr
         var row = (await cluster.Data.Jobs.ListAsync("SUCCEEDED", model.Id, 0, 10, CancellationToken.None)).Items.Single();
         Assert.Equal((jobId, job.Version), (row.JobId, row.Version));
         Assert.Null(await cluster.Galaxy.Database.ScalarAsync<object>("SELECT job_id FROM galaxy_training_checkpoints WHERE job_id = $1", jobId));
+
+        // The population stays, for an ensemble teacher: every candidate's final weights and accuracy.
+        var (parameters, accuracy) = (await cluster.Data.Jobs.LoadPopulationAsync(jobId, CancellationToken.None))!.Value;
+        Assert.Equal(job.Candidates.Select(candidate => candidate.ValidationAccuracy), accuracy);
+        var p = new Kernels.MlpArchitecture(4, 8, 3).ParameterCount;
+        Assert.Equal(4 * p, parameters.Length);
+        Assert.Equal(
+            await cluster.Data.Registry.LoadWeightsAsync(model.Id, job.Version.Value, CancellationToken.None),
+            parameters.AsSpan(job.BestCandidate.Value * p, p).ToArray());
     }
 
     [Fact]

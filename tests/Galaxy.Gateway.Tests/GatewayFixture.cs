@@ -51,6 +51,7 @@ public class GatewayFixture : IAsyncLifetime
                 .UseSetting("Galaxy:RateLimits:Inference:PermitLimit", "1000000")
                 .UseSetting("Galaxy:RateLimits:Models:PermitLimit", "1000000")
                 .UseSetting("Galaxy:RateLimits:Training:PermitLimit", "1000000")
+                .UseSetting("Galaxy:RateLimits:Optimization:PermitLimit", "1000000")
                 .UseSetting("Galaxy:RateLimits:Approvals:PermitLimit", "1000000")
                 .UseSetting("Galaxy:RateLimits:SignIn:PermitLimit", "1000000")
                 .UseSetting("Galaxy:Guardian:SigningKey", _signingKey)

@@ -128,6 +128,10 @@ public sealed class PermissionMatrixTests(GatewayFixture fixture)
         "GET /v1/training/jobs/{id}" => await client.GetAsync($"/v1/training/jobs/{await TrainingRequests.JobAsync(fixture.Http, "matrix")}"),
         "GET /v1/training/jobs/{id}/events" => await client.GetAsync($"/v1/training/jobs/{await TrainingRequests.JobAsync(fixture.Http, "matrix")}/events"),
         "POST /v1/training/jobs/{id}/cancel" => await client.PostAsync($"/v1/training/jobs/{await TrainingRequests.JobAsync(fixture.Http, "matrix")}/cancel", null),
+        "POST /v1/optimization/analyze" => await client.PostAsJsonAsync(
+            "/v1/optimization/analyze", OptimizationRequests.QuickAnalysis((await OptimizationRequests.TrainedAsync(fixture.Http)).Model)),
+        "POST /v1/models/{id}/versions/{v}/optimize" => await client.PostAsJsonAsync(
+            $"/v1/models/{(await OptimizationRequests.TrainedAsync(fixture.Http)).Model}/versions/1/optimize", new { technique = "int8" }),
         "POST /v1/models/{id}/deployments" => await client.PostAsJsonAsync(
             $"/v1/models/{await ModelAsync()}/deployments", new { labscapes = new[] { DeploymentRequests.Labscape } }),
         "GET /v1/models/{id}/deployments" => await client.GetAsync($"/v1/models/{await ModelAsync()}/deployments"),

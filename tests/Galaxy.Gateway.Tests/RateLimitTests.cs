@@ -106,6 +106,29 @@ public sealed class RateLimitTests(GatewayFixture fixture) : IAsyncLifetime
         Assert.Equal("rate-limited", await TokenTests.CodeOfAsync(refused));
     }
 
+    [Fact]
+    public async Task Optimization_has_its_own_allowance()
+    {
+        var (model, _) = await OptimizationRequests.TrainedAsync(fixture.Http);
+        await using var strict = fixture.Gateway.WithWebHostBuilder(web => web.UseSetting("Galaxy:RateLimits:Optimization:PermitLimit", "2"));
+        using var client = strict.CreateClient();
+        client.DefaultRequestHeaders.Authorization = (await fixture.ClientForAsync(TestAccounts.AiEngineer)).DefaultRequestHeaders.Authorization;
+
+        var allowed = new[]
+        {
+            await client.PostAsJsonAsync("/v1/optimization/analyze", OptimizationRequests.QuickAnalysis(model)),
+            await client.PostAsJsonAsync($"/v1/models/{model}/versions/1/optimize", new { technique = "int8" }),
+        };
+        var reads = await client.GetAsync($"/v1/models/{model}/versions");
+        var refused = await client.PostAsJsonAsync("/v1/optimization/analyze", OptimizationRequests.QuickAnalysis(model));
+
+        Assert.Equal(HttpStatusCode.OK, allowed[0].StatusCode);
+        Assert.Equal(HttpStatusCode.Created, allowed[1].StatusCode);
+        Assert.Equal(HttpStatusCode.OK, reads.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("rate-limited", await TokenTests.CodeOfAsync(refused));
+    }
+
     private HttpClient ClientWithKey(string apiKey)
     {
         var client = _strict.CreateClient();

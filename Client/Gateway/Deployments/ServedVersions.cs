@@ -11,5 +11,8 @@ public static class ServedVersions
         version.Version,
         new ModelShape(version.Inputs, version.Hidden, version.Outputs),
         Enum.Parse<LossFunction>(version.Loss),
-        version.Classes);
+        version.Classes)
+    {
+        Int8 = version.Lineage.ServesInt8,
+    };
 }

@@ -25,6 +25,7 @@ public static class Permissions
     public const string DeleteDatasets = "delete-datasets";
     public const string ReadTraining = "read-training";
     public const string Train = "train";
+    public const string Optimize = "optimize";
     public const string ReadDeployments = "read-deployments";
     public const string Deploy = "deploy";
     public const string Rollback = "rollback";
@@ -55,6 +56,7 @@ public static class Permissions
         [DeleteDatasets] = [Roles.Ceo, Roles.Cto, Roles.LeadAi],
         [ReadTraining] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer, Roles.Operator],
         [Train] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer],
+        [Optimize] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer],
         [ReadDeployments] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer, Roles.Operator],
         [Deploy] = [Roles.Ceo, Roles.Cto, Roles.LeadAi],
         [Rollback] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.Operator],
