@@ -56,10 +56,14 @@ public sealed record LabscapeStateResponse(
     int LabscapeId, ModelArchitecture Architecture, long FirstUnitId, int UnitCount, BatchingResponse Batching, string StableVersion,
     string? CanaryVersion, double CanaryPercent, long Batches, long Rows, long Rejections, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-/// <summary>A labscape's batching figures since its activation: how full its batches ran and how long requests took.</summary>
+/// <summary>
+/// A labscape's batching figures since its activation: how full its batches ran and how long requests took, the
+/// learns it applied, and the silo it is active on.
+/// </summary>
 public sealed record LabscapeMetricsResponse(
     long Batches, long Rows, long[] BatchSizeHistogram, double MeanBatchSize, double MeanQueueDelayMs, double MeanKernelMs,
-    double LatencyP50Ms, double LatencyP95Ms, double LatencyP99Ms, long Overloads, long Timeouts, int QueueLength, string Backend);
+    double LatencyP50Ms, double LatencyP95Ms, double LatencyP99Ms, long Overloads, long Timeouts, int QueueLength, string Backend,
+    long Learns, string Silo);
 
 public sealed record LabscapeResponse(LabscapeStateResponse State, LabscapeMetricsResponse Metrics);
 

@@ -30,7 +30,8 @@ internal static class UnitMapping
 
     public static LabscapeMetricsResponse ToResponse(this LabscapeMetrics metrics) => new(
         metrics.Batches, metrics.Rows, metrics.BatchSizeHistogram, metrics.MeanBatchSize, metrics.MeanQueueDelayMs, metrics.MeanKernelMs,
-        metrics.LatencyP50Ms, metrics.LatencyP95Ms, metrics.LatencyP99Ms, metrics.Overloads, metrics.Timeouts, metrics.QueueLength, metrics.Backend);
+        metrics.LatencyP50Ms, metrics.LatencyP95Ms, metrics.LatencyP99Ms, metrics.Overloads, metrics.Timeouts, metrics.QueueLength, metrics.Backend,
+        metrics.Learns, metrics.Silo);
 
     public static TickResponse ToResponse(this GalaxyTickSummary tick) => new(
         tick.Units, tick.Labscapes, tick.WallMilliseconds, tick.KernelMillisecondsTotal, tick.KernelMillisecondsMax, tick.OutputSum, tick.Skipped);

@@ -19,7 +19,9 @@ internal static class GatewayMetrics
     {
         if (options.Enabled)
         {
-            app.MapPrometheusScrapingEndpoint(Path).RequireAuthorization(Permissions.ReadMetrics);
+            // Prometheus's text format for scrapers (docs/observability.md), not a route of the JSON API: the OpenAPI
+            // document leaves it out.
+            app.MapPrometheusScrapingEndpoint(Path).RequireAuthorization(Permissions.ReadMetrics).ExcludeFromDescription();
         }
     }
 }
