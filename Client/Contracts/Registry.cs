@@ -47,9 +47,12 @@ public sealed record InputPreprocessing(float[] Offsets, float[] Scales);
 
 /// <summary>
 /// Where a version came from: its training job, its dataset and that dataset's content hash, and for a derived version the
-/// version it came from and how (<c>trained</c>, <c>registered</c>, …).
+/// version it came from and how (<c>trained</c>, <c>registered</c>, or optimizations such as <c>pruned+int8</c>) with the
+/// settings it was made with, and whether it serves with int8 weights.
 /// </summary>
-public sealed record LineageResponse(Guid? TrainingJobId, Guid? DatasetId, string? DatasetSha256, int? ParentVersion, string Technique);
+public sealed record LineageResponse(
+    Guid? TrainingJobId, Guid? DatasetId, string? DatasetSha256, int? ParentVersion, string Technique,
+    IReadOnlyDictionary<string, string>? Settings, bool ServesInt8);
 
 /// <summary>A registered version, without its weights (<c>…/weights</c> has those).</summary>
 public sealed record ModelVersionResponse(
