@@ -17,6 +17,13 @@ public interface IAiUnitGrain : IGrainWithIntegerKey
     [Alias("Describe"), ReadOnly]
     Task<UnitView> Describe();
 
+    /// <summary>
+    /// The unit's latest learn steps, oldest first: at most <see cref="LearnPoint.Kept"/>, since the grain's activation
+    /// (kept in memory, not persisted: they draw the unit's recent loss curve).
+    /// </summary>
+    [Alias("RecentLearns"), ReadOnly]
+    Task<LearnPoint[]> RecentLearns();
+
     /// <summary>The model's K outputs for one input of D values.</summary>
     /// <param name="input">D finite values.</param>
     /// <param name="timeout">Fail with <see cref="RequestTimedOutException"/> rather than launch after this long.</param>
@@ -59,3 +66,13 @@ public sealed record LearnReceipt(
     [property: Id(1)] float Loss,
     [property: Id(2)] long Revision,
     [property: Id(3)] long Learns);
+
+/// <summary>One learn step as the unit's loss curve shows it: when, the loss before the step, and whether it was applied.</summary>
+[GenerateSerializer, Immutable, Alias("galaxy.learn-point")]
+public sealed record LearnPoint(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] float Loss,
+    [property: Id(2)] bool Applied)
+{
+    public const int Kept = 64;
+}

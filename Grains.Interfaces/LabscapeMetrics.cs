@@ -32,4 +32,10 @@ public sealed record LabscapeMetrics
     [Id(11)] public int QueueLength { get; init; }
 
     [Id(12)] public string Backend { get; init; } = "";
+
+    /// <summary>Learn steps applied since this activation started.</summary>
+    [Id(13)] public long Learns { get; init; }
+
+    /// <summary>The silo this activation runs on.</summary>
+    [Id(14)] public string Silo { get; init; } = "";
 }

@@ -22,6 +22,8 @@ public sealed class AiUnitGrain(
     private long _unsavedPredictions;
     private long _unsavedRejections;
 
+    private LearnHistory? _recentLearns;
+
     private long UnitId => this.GetPrimaryKeyLong();
 
     private bool Exists => topology.ContainsUnit(UnitId);
@@ -59,6 +61,12 @@ public sealed class AiUnitGrain(
         return new UnitView(WithUnsavedCounters(state.State), serving.Version, serving.Shape, serving.OwnWeights, serving.Parameters);
     }
 
+    public Task<LearnPoint[]> RecentLearns()
+    {
+        EnsureExists();
+        return Task.FromResult(_recentLearns?.ToArray() ?? []);
+    }
+
     public async Task<float[]> Predict(float[] input, TimeSpan? timeout = null) => (await Infer(input, timeout)).Output;
 
     public async Task<ServedOutput> Infer(float[] input, TimeSpan? timeout = null)
@@ -86,6 +94,7 @@ public sealed class AiUnitGrain(
         if (!outcome.Applied)
         {
             _unsavedRejections++;
+            RememberLearn(outcome.Loss, applied: false);
             return new LearnReceipt(false, outcome.Loss, current.Revision, current.Learns);
         }
 
@@ -106,6 +115,7 @@ public sealed class AiUnitGrain(
             throw;
         }
 
+        RememberLearn(outcome.Loss, applied: true);
         return new LearnReceipt(true, outcome.Loss, next.Revision, next.Learns);
     }
 
@@ -182,6 +192,8 @@ public sealed class AiUnitGrain(
         _unsavedPredictions = 0;
         _unsavedRejections = 0;
     }
+
+    private void RememberLearn(float loss, bool applied) => (_recentLearns ??= new LearnHistory()).Record(clock.GetUtcNow(), loss, applied);
 
     private UnitState WithUnsavedCounters(UnitState unit) => unit with
     {

@@ -77,7 +77,7 @@ public sealed class LabscapeGrain(
     public Task<LabscapeState> GetState() => Exists ? Task.FromResult(state.State) : throw NotFound();
 
     public Task<LabscapeMetrics> GetMetrics() =>
-        Task.FromResult(_metrics is null ? throw NotFound() : _metrics.Snapshot(Engine.QueueLength, backend.Name));
+        Task.FromResult(_metrics is null ? throw NotFound() : _metrics.Snapshot(Engine.QueueLength, backend.Name) with { Silo = RuntimeIdentity });
 
     public Task<float[][]> PredictMany(long[] unitIds, float[][] inputs, TimeSpan? timeout)
     {

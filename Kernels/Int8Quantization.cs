@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using Galaxy.Kernels.Ilgpu;
+
 namespace Galaxy.Kernels;
 
 /// <summary>
@@ -24,33 +27,45 @@ public static class Int8Quantization
     public const int Quad = 4;
 
     /// <summary>H rounded up to a whole block of 8.</summary>
+    [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int PaddedHidden(MlpArchitecture a) => RoundUp(a.Hidden, HiddenBlock);
 
     /// <summary>K rounded up to a whole block of 4.</summary>
+    [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int PaddedOutputs(MlpArchitecture a) => RoundUp(a.Outputs, OutputBlock);
 
     /// <summary>Groups of four inputs (D rounded up to 4, divided by 4).</summary>
+    [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int InputQuads(MlpArchitecture a) => RoundUp(a.Inputs, Quad) / Quad;
 
     /// <summary>Groups of four hidden units, padding included (always even).</summary>
+    [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int HiddenQuads(MlpArchitecture a) => PaddedHidden(a) / Quad;
 
+    [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int W2qOffset(MlpArchitecture a) => PaddedHidden(a) * InputQuads(a) * Quad;
 
     /// <summary>Int8 weight bytes of one unit, padding included (a multiple of 16).</summary>
+    [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int WeightBytes(MlpArchitecture a) => W2qOffset(a) + PaddedOutputs(a) * HiddenQuads(a) * Quad;
 
+    [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int FloatCount(MlpArchitecture a) => 2 * PaddedHidden(a) + 2 * PaddedOutputs(a);
 
     /// <summary>What one int8 unit holds: its weight bytes and 4 bytes per scale and bias.</summary>
+    [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int UnitBytes(MlpArchitecture a) => WeightBytes(a) + sizeof(float) * FloatCount(a);
 
+    [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int Scale1Offset(MlpArchitecture a) => 0;
 
+    [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int Bias1Offset(MlpArchitecture a) => PaddedHidden(a);
 
+    [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int Scale2Offset(MlpArchitecture a) => 2 * PaddedHidden(a);
 
+    [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int Bias2Offset(MlpArchitecture a) => 2 * PaddedHidden(a) + PaddedOutputs(a);
 
     /// <summary>Where W1q[h, d] lies among the weight bytes.</summary>
@@ -133,5 +148,6 @@ public static class Int8Quantization
     private static sbyte Round(float weight, float scale) =>
         scale == 0f ? (sbyte)0 : (sbyte)Math.Clamp(MathF.Round(weight / scale), -127f, 127f);
 
+    [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 }

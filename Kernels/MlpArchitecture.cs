@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using Galaxy.Kernels.Ilgpu;
+
 namespace Galaxy.Kernels;
 
 /// <summary>
@@ -13,10 +16,15 @@ public readonly record struct MlpArchitecture(int Inputs, int Hidden, int Output
     /// <summary>The default unit: D=16, H=16, K=4, 340 parameters.</summary>
     public static MlpArchitecture Default { get; } = new(16, 16, 4);
 
+    [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public int W1Offset => 0;
+    [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public int B1Offset => Hidden * Inputs;
+    [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public int W2Offset => B1Offset + Hidden;
+    [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public int B2Offset => W2Offset + Outputs * Hidden;
+    [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public int ParameterCount => B2Offset + Outputs;
 
     /// <summary>Multiply-adds of one forward pass (the FLOP count is twice this).</summary>

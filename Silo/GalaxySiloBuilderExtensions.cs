@@ -11,6 +11,9 @@ using Galaxy.Grains.Deployments;
 using Galaxy.Registry.Deployments;
 using Galaxy.Silo.ControlPlane;
 using Galaxy.Silo.Health;
+using Galaxy.Silo.Monitoring;
+using Galaxy.Telemetry;
+using OpenTelemetry.Metrics;
 using Galaxy.Kernels;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -101,6 +104,7 @@ public static class GalaxySiloBuilderExtensions
         silo.UseGalaxyCompute(configuration);
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         silo.UseGalaxyTraining(configuration);
+        silo.UseGalaxyMonitoring(configuration);
         silo.Services.AddSingleton(services => ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(services));
         silo.Services.AddSingleton<IUnitStateSource, PostgresUnitStateSource>();
         silo.Services.AddSingleton<LocalLabscapes>();
@@ -138,6 +142,22 @@ public static class GalaxySiloBuilderExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         silo.Services.AddHostedService<SiloHealthEndpoint>();
+        silo.Services.AddGalaxyMetrics(configuration, "galaxy-silo", (metrics, options) =>
+        {
+            if (options.Port != 0)
+            {
+                // On all addresses, as the health endpoint listens: Prometheus scrapes from another host.
+                metrics.AddPrometheusHttpListener(listener =>
+                {
+                    listener.Port = options.Port;
+                    listener.ConfigureHttpListener = static (exporter, http) =>
+                    {
+                        http.Prefixes.Clear();
+                        http.Prefixes.Add($"http://*:{exporter.Port}/metrics/");
+                    };
+                });
+            }
+        });
         return silo;
     }
 
@@ -194,10 +214,12 @@ public static class GalaxySiloBuilderExtensions
         silo.Services.AddSingleton<ApprovalStore>();
         silo.Services.AddSingleton<ServingIndex>();
         silo.Services.AddSingleton<GuardianChecks>();
-        silo.Services.AddHostedService(services => Supervisor(
+        // AddSingleton, not AddHostedService: that one adds a hosted service of a type at most once, and every
+        // supervisor is a ResumeSupervisor, so all but the first were dropped.
+        silo.Services.AddSingleton<IHostedService>(services => Supervisor(
             services, "training jobs", services.GetRequiredService<TrainingJobStore>().UnfinishedAsync,
             (grains, job) => grains.GetGrain<ITrainingJobGrain>(job).GetState()));
-        silo.Services.AddHostedService(services => Supervisor(
+        silo.Services.AddSingleton<IHostedService>(services => Supervisor(
             services, "deployments", services.GetRequiredService<DeploymentStore>().UnfinishedAsync,
             (grains, deployment) => grains.GetGrain<IDeploymentGrain>(deployment).GetState()));
         return silo;

@@ -1,9 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using Galaxy.Silo;
+using Galaxy.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
-var builder = Host.CreateApplicationBuilder(args);
+// appsettings.json (the log levels among it) is read from beside the program, wherever it was started from.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Logging.AddGalaxyLogFile(builder.Configuration);
 
 var cluster = builder.Configuration.GetSection(GalaxyClusterOptions.Section).Get<GalaxyClusterOptions>() ?? new();
 Validator.ValidateObject(cluster, new ValidationContext(cluster), validateAllProperties: true);

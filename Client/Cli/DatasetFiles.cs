@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Galaxy.Client;
+using Galaxy.Contracts;
 
 namespace Galaxy.Cli;
 
@@ -12,7 +13,7 @@ internal static partial class DatasetFiles
     /// so a file uploaded before is that dataset again; a name already taken by other content gets the content hash
     /// appended.
     /// </summary>
-    public static async Task<DatasetInfo> RegisterAsync(GalaxyClient client, string path, string labelColumn, CancellationToken cancellationToken)
+    public static async Task<DatasetResponse> RegisterAsync(GalaxyClient client, string path, string labelColumn, CancellationToken cancellationToken)
     {
         var name = NameOf(path);
         try
@@ -27,7 +28,7 @@ internal static partial class DatasetFiles
         }
     }
 
-    private static async Task<DatasetInfo> UploadAsync(GalaxyClient client, string path, string name, string labelColumn, CancellationToken cancellationToken)
+    private static async Task<DatasetResponse> UploadAsync(GalaxyClient client, string path, string name, string labelColumn, CancellationToken cancellationToken)
     {
         await using var file = File.OpenRead(path);
         return await client.UploadDatasetAsync(name, labelColumn, file, cancellationToken);

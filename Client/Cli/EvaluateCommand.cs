@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Galaxy.Client;
+using Galaxy.Contracts;
 using Spectre.Console;
 
 namespace Galaxy.Cli;

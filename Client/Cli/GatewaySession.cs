@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
 using Galaxy.Client;
+using Galaxy.Contracts;
 
 namespace Galaxy.Cli;
 
@@ -31,7 +32,7 @@ internal sealed partial class GatewaySession
     public async Task<GalaxyClient> SignInAsync(ParseResult result, CancellationToken cancellationToken) =>
         (await SignInWithTokensAsync(result, cancellationToken)).Client;
 
-    public async Task<(GalaxyClient Client, TokenPair Tokens)> SignInWithTokensAsync(ParseResult result, CancellationToken cancellationToken)
+    public async Task<(GalaxyClient Client, TokenResponse Tokens)> SignInWithTokensAsync(ParseResult result, CancellationToken cancellationToken)
     {
         var user = result.GetValue(User)!;
         var password = result.GetValue(Password) ?? BootstrapPassword(user);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Galaxy.Client;
+using Galaxy.Contracts;
 using Spectre.Console;
 
 namespace Galaxy.Cli;
@@ -68,7 +69,7 @@ internal static class TrainCommand
         return 0;
     }
 
-    private static async Task<ModelInfo> EnsureModelAsync(GalaxyClient client, string name, CancellationToken cancellationToken)
+    private static async Task<ModelResponse> EnsureModelAsync(GalaxyClient client, string name, CancellationToken cancellationToken)
     {
         try
         {
@@ -88,7 +89,7 @@ internal static class TrainCommand
     }
 
     /// <summary>A progress bar fed by the job's event stream, picked up again if the stream breaks; the finished job.</summary>
-    private static async Task<TrainingJob> FollowAsync(GalaxyClient client, TrainingJob job, CancellationToken cancellationToken)
+    private static async Task<TrainingJobResponse> FollowAsync(GalaxyClient client, TrainingJobResponse job, CancellationToken cancellationToken)
     {
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())

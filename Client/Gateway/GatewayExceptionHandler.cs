@@ -15,9 +15,37 @@ internal sealed class GatewayExceptionHandler(IProblemDetailsService problems, I
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        var result = ProblemFor(exception, context);
+        if (result is null)
+        {
+            return false;
+        }
+
+        if (result.StatusCode == StatusCodes.Status503ServiceUnavailable)
+        {
+            logger.LogWarning(exception, "Cluster unavailable for {Path}", context.Request.Path);
+        }
+
+        if (result.StatusCode is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status429TooManyRequests)
+        {
+            context.Response.Headers.RetryAfter = "1";
+        }
+
+        context.Response.StatusCode = result.StatusCode;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = result.ProblemDetails,
+            Exception = exception,
+        });
+    }
+
+    /// <summary>The problem a typed failure is answered with (REST and GraphQL alike); null for a failure that stays a 500.</summary>
+    public static ProblemHttpResult? ProblemFor(Exception exception, HttpContext context)
+    {
         // Orleans reports a storage read that failed during a grain's activation wrapped in an OrleansException.
         var cause = exception is OrleansException { InnerException: StorageUnavailableException inner } ? inner : exception;
-        var result = cause switch
+        return cause switch
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problems.BodyTooLarge(BodyLimit.For(context)),
             BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => Problems.UnsupportedMediaType("application/json"),
@@ -61,27 +89,5 @@ internal sealed class GatewayExceptionHandler(IProblemDetailsService problems, I
                 + "If-Match set to the revision it started from, so that it is applied at most once."),
             _ => null,
         };
-        if (result is null)
-        {
-            return false;
-        }
-
-        if (result.StatusCode == StatusCodes.Status503ServiceUnavailable)
-        {
-            logger.LogWarning(exception, "Cluster unavailable for {Path}", context.Request.Path);
-        }
-
-        if (result.StatusCode is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status429TooManyRequests)
-        {
-            context.Response.Headers.RetryAfter = "1";
-        }
-
-        context.Response.StatusCode = result.StatusCode;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = result.ProblemDetails,
-            Exception = exception,
-        });
     }
 }

@@ -2,23 +2,31 @@ using Galaxy.Gateway;
 using Galaxy.Gateway.Audit;
 using Galaxy.Gateway.Dashboard;
 using Galaxy.Gateway.Endpoints;
+using Galaxy.Gateway.GraphQL;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Gateway.Health;
 using Galaxy.Gateway.RateLimits;
 using Galaxy.Gateway.Deployments;
 using Galaxy.Gateway.Inference;
+using Galaxy.Gateway.OpenApi;
+using Galaxy.Gateway.Monitoring;
+using Galaxy.Gateway.Metrics;
 using Galaxy.Gateway.Optimization;
 using Galaxy.Gateway.Training;
 using Galaxy.Registry;
 using Galaxy.Registry.Deployments;
 using Galaxy.Registry.Protection;
 using Galaxy.Registry.Training;
+using Galaxy.Telemetry;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json (the log levels among it) is read from beside the program, wherever it was started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
+builder.Logging.AddGalaxyLogFile(builder.Configuration);
 builder.AddGalaxyLogRedaction();
+var metrics = builder.AddGatewayMetrics();
 // HTTPS (Kestrel:Endpoints or Kestrel:Certificates:Default with an https URL) speaks TLS 1.2 or 1.3, 1.3 preferred.
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
     https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13));
@@ -41,13 +49,16 @@ builder.Services.AddSingleton<ModelRoutes>();
 builder.Services.AddSingleton<InferenceLog>();
 builder.Services.AddSingleton<InferenceMonitor>();
 builder.Services.AddHostedService(services => services.GetRequiredService<InferenceMonitor>());
+builder.Services.AddSingleton<ModelFigureSeries>();
+builder.AddGalaxyMonitoring();
 builder.Services.AddOptions<DatasetOptions>().Bind(builder.Configuration.GetSection(DatasetOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.AddCode);
 // Unreadable bodies raise BadHttpRequestException, so they reach the exception handler and get a problem code.
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.MaxDepth = BodyLimit.MaxJsonDepth);
 builder.Services.AddExceptionHandler<GatewayExceptionHandler>();
-builder.Services.AddOpenApi();
+builder.AddGalaxyOpenApi();
+builder.AddGalaxyGraphQL();
 builder.Services.AddHealthChecks()
     .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"])
     .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
@@ -80,7 +91,11 @@ app.MapDeploymentEndpoints();
 app.MapApprovalEndpoints();
 app.MapInferenceEndpoints();
 app.MapAuditEndpoints();
+app.MapGalaxyGraphQL();
+app.MapMonitoringEndpoints();
+app.MapAlertEndpoints();
 app.MapGalaxyDashboard();
+app.MapMetricsEndpoint(metrics);
 
 await app.RunAsync();
 

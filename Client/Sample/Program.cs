@@ -1,54 +1,108 @@
-// A first app on the Galaxy SDK. Against `./galaxy up`:
-//   GALAXY_USER=lead GALAXY_PASSWORD=... dotnet run --project Client/Sample          (passwords: .galaxy/bootstrap-credentials.txt)
-//   GALAXY_API_KEY=gxk_... dotnet run --project Client/Sample                        (predict only)
+// A first app on the Galaxy SDK, against `./galaxy up` (passwords: .galaxy/bootstrap-credentials.txt):
+//   GALAXY_PASSWORD=... dotnet run --project Client/Sample
+// It trains the digits model on datasets/optdigits-train.csv (following the job's progress), deploys the new version to
+// labscapes 0-3 under a canary, classifies digits while the canary rolls out (with feedback, which its analyses judge),
+// and reports where the deployment ended. A version Guardian does not approve on its own waits for the CEO: the app
+// then says so and stops. GALAXY_URL, GALAXY_USER (default lead), GALAXY_TOTP, GALAXY_DATASET and GALAXY_EPOCHS change
+// the defaults.
+using System.Globalization;
 using Galaxy.Client;
+using Galaxy.Contracts;
 
 var gateway = new Uri(Environment.GetEnvironmentVariable("GALAXY_URL") ?? "http://127.0.0.1:5080");
-using var http = new HttpClient { BaseAddress = gateway };
-var apiKey = Environment.GetEnvironmentVariable("GALAXY_API_KEY");
-var galaxy = new GalaxyClient(http, new GalaxyClientOptions { ApiKey = apiKey });
+var datasetPath = Environment.GetEnvironmentVariable("GALAXY_DATASET") ?? Path.Combine("datasets", "optdigits-train.csv");
+var epochs = int.TryParse(Environment.GetEnvironmentVariable("GALAXY_EPOCHS"), CultureInfo.InvariantCulture, out var e) ? e : (int?)null;
+using var http = new HttpClient { BaseAddress = gateway, Timeout = Timeout.InfiniteTimeSpan };
+var galaxy = new GalaxyClient(http);
 using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+Console.CancelKeyPress += (_, cancel) => { cancel.Cancel = true; stop.Cancel(); };
 
 try
 {
-    var unitId = 42L;
-    var input = Enumerable.Range(0, 16).Select(i => MathF.Sin(i)).ToArray();
-    if (apiKey is null)
-    {
-        var tokens = await galaxy.SignInAsync(
-            Environment.GetEnvironmentVariable("GALAXY_USER") ?? "lead",
-            Environment.GetEnvironmentVariable("GALAXY_PASSWORD") ?? throw new InvalidOperationException("Set GALAXY_PASSWORD or GALAXY_API_KEY."),
-            Environment.GetEnvironmentVariable("GALAXY_TOTP"),
-            stop.Token);
-        Console.WriteLine($"Signed in as {tokens.Role}; the token lasts {tokens.ExpiresIn} s.");
+    var tokens = await galaxy.SignInAsync(
+        Environment.GetEnvironmentVariable("GALAXY_USER") ?? "lead",
+        Environment.GetEnvironmentVariable("GALAXY_PASSWORD") ?? throw new InvalidOperationException("Set GALAXY_PASSWORD."),
+        Environment.GetEnvironmentVariable("GALAXY_TOTP"),
+        stop.Token);
+    Console.WriteLine($"Signed in as {tokens.Role}.");
 
-        var labscapes = await galaxy.ListLabscapesAsync(stop.Token);
-        Console.WriteLine($"{labscapes.Topology.Labscapes} labscapes × {labscapes.Topology.UnitsPerLabscape} units.");
+    // 1. The model and its training data (an upload of content already stored returns the stored dataset).
+    ModelResponse model;
+    try
+    {
+        model = await galaxy.CreateModelAsync("digits", "Handwritten digits, 8×8", cancellationToken: stop.Token);
+    }
+    catch (GalaxyInvalidRequestException taken) when (taken.Code == "model-exists")
+    {
+        model = await galaxy.GetModelAsync("digits", stop.Token);
     }
 
-    var output = await galaxy.PredictAsync(unitId, input, TimeSpan.FromSeconds(5), stop.Token);
-    Console.WriteLine($"unit {unitId} predicts [{string.Join(", ", output.Select(v => v.ToString("F3")))}]");
+    await using var csv = File.OpenRead(datasetPath);
+    var dataset = await galaxy.UploadDatasetAsync("optdigits-train", "digit", csv, stop.Token);
+    Console.WriteLine($"dataset {dataset.Name}: {dataset.Rows} rows, {dataset.ClassCounts.Count} classes");
 
-    if (apiKey is null)
+    // 2. Train, following the job's progress as it arrives.
+    var job = await galaxy.StartTrainingAsync(new TrainingJobSpec(model.Name, dataset.Id.ToString(), "digit", Epochs: epochs), stop.Token);
+    TrainingJobResponse? trained = null;
+    await foreach (var progress in galaxy.FollowTrainingJobAsync(job.Id, stop.Token))
     {
-        // A learn from the revision we just read: if its answer is lost, repeating it cannot apply the step twice.
-        var unit = await galaxy.GetUnitAsync(unitId, stop.Token);
+        Console.Write($"\rtraining: {progress.Progress:P0}, epoch {progress.EpochsDone}/{progress.Epochs}, best validation accuracy {progress.BestValidationAccuracy:P2}   ");
+        trained = progress.Job ?? trained;
+    }
+
+    Console.WriteLine();
+    if (trained is not { Status: "SUCCEEDED", Version: { } version })
+    {
+        Console.Error.WriteLine($"The job ended {trained?.Status}: {trained?.Error}");
+        return 1;
+    }
+
+    // 3. Deploy it under a canary: 25 % of the labscapes' units, then 100 %, each step judged on a minute of traffic.
+    var deployment = await galaxy.DeployAsync(
+        model.Name, version.ToString(CultureInfo.InvariantCulture), labscapes: [0, 1, 2, 3],
+        canary: new CanarySpec(Steps: [25, 100], IntervalSeconds: 60, MinSamples: 50, MinFeedback: 20), reason: "the sample app's new digits model",
+        cancellationToken: stop.Token);
+    Console.WriteLine($"deployment {deployment.Id}: {deployment.Status}");
+    if (deployment.Status == "AWAITING_APPROVAL")
+    {
+        Console.WriteLine($"Guardian's check did not pass on its own ({deployment.Check?.Detail}); the CEO decides approval {deployment.ApprovalId}.");
+        return 0;
+    }
+
+    // 4. Classify while it rolls out: every answer names the version that gave it, and feedback counts toward its accuracy.
+    var rows = File.ReadLines(datasetPath).Skip(1).Select(line => line.Split(',')).ToList();
+    var (asked, right) = (0, 0);
+    while (!deployment.IsFinished)
+    {
+        var row = rows[Random.Shared.Next(rows.Count)];
+        InferenceResponse answer;
         try
         {
-            var receipt = await galaxy.LearnAsync(unitId, input, [1, 0, 0, 0], expectedRevision: unit.Revision, cancellationToken: stop.Token);
-            Console.WriteLine($"one learn step: loss {receipt.Loss:F4}, revision {receipt.Revision}");
+            answer = await galaxy.InferAsync(model.Name, [.. row[..^1].Select(value => float.Parse(value, CultureInfo.InvariantCulture))], cancellationToken: stop.Token);
         }
-        catch (GalaxyRevisionMismatchException moved)
+        catch (GalaxyInvalidRequestException notYet) when (notYet.Code == "model-not-served")
         {
-            Console.WriteLine($"unit {unitId} moved on to revision {moved.CurrentRevision} meanwhile; nothing was changed");
+            // The first step has not reached a labscape yet.
+            await Task.Delay(TimeSpan.FromSeconds(1), stop.Token);
+            deployment = await galaxy.GetDeploymentAsync(deployment.Id, stop.Token);
+            continue;
+        }
+
+        await galaxy.SendFeedbackAsync(model.Name, answer.RequestId, row[^1], stop.Token);
+        (asked, right) = (asked + 1, right + (answer.Label == row[^1] ? 1 : 0));
+        if (asked % 50 == 0)
+        {
+            deployment = await galaxy.GetDeploymentAsync(deployment.Id, stop.Token);
+            Console.Write($"\r{deployment.Status} at {deployment.CanaryPercent} %: {asked} classified, {(double)right / asked:P1} right (v{answer.Version} answered last)   ");
         }
     }
+
+    Console.WriteLine();
+    Console.WriteLine($"deployment {deployment.Status}{(deployment.Error is null ? "" : ": " + deployment.Error)}");
+    return deployment.Status == "SUCCEEDED" ? 0 : 1;
 }
 catch (GalaxyApiException problem)
 {
     Console.Error.WriteLine($"The gateway said {(int)problem.Status} {problem.Code}: {problem.Detail ?? problem.Title}");
     return 1;
 }
-
-return 0;

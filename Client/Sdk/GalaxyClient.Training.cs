@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Galaxy.Contracts;
 
 namespace Galaxy.Client;
 
@@ -9,23 +10,23 @@ namespace Galaxy.Client;
 public sealed partial class GalaxyClient
 {
     /// <summary>Queues a training job; it trains in the cluster while this returns (<c>QUEUED</c>).</summary>
-    public Task<TrainingJob> StartTrainingAsync(TrainingJobSpec job, CancellationToken cancellationToken = default) =>
-        SendAsync<TrainingJob>(HttpMethod.Post, "/v1/training/jobs", job, cancellationToken, safeToRepeat: false);
+    public Task<TrainingJobResponse> StartTrainingAsync(TrainingJobSpec job, CancellationToken cancellationToken = default) =>
+        SendAsync<TrainingJobResponse>(HttpMethod.Post, "/v1/training/jobs", job, cancellationToken, safeToRepeat: false);
 
-    public Task<TrainingJob> GetTrainingJobAsync(Guid jobId, CancellationToken cancellationToken = default) =>
-        SendAsync<TrainingJob>(HttpMethod.Get, $"/v1/training/jobs/{jobId}", null, cancellationToken);
+    public Task<TrainingJobResponse> GetTrainingJobAsync(Guid jobId, CancellationToken cancellationToken = default) =>
+        SendAsync<TrainingJobResponse>(HttpMethod.Get, $"/v1/training/jobs/{jobId}", null, cancellationToken);
 
     /// <summary>Jobs newest first; <paramref name="status"/> is QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED.</summary>
-    public Task<Page<TrainingJobSummary>> ListTrainingJobsAsync(
+    public Task<PageResponse<TrainingJobSummary>> ListTrainingJobsAsync(
         string? status = null, string? model = null, int offset = 0, int limit = 100, CancellationToken cancellationToken = default) =>
-        SendAsync<Page<TrainingJobSummary>>(HttpMethod.Get, "/v1/training/jobs" + Query(
+        SendAsync<PageResponse<TrainingJobSummary>>(HttpMethod.Get, "/v1/training/jobs" + Query(
         [
             ("status", status), ("model", model), ("offset", offset.ToString(CultureInfo.InvariantCulture)),
             ("limit", limit.ToString(CultureInfo.InvariantCulture)),
         ]), null, cancellationToken);
 
-    public Task<TrainingJob> CancelTrainingJobAsync(Guid jobId, CancellationToken cancellationToken = default) =>
-        SendAsync<TrainingJob>(HttpMethod.Post, $"/v1/training/jobs/{jobId}/cancel", null, cancellationToken);
+    public Task<TrainingJobResponse> CancelTrainingJobAsync(Guid jobId, CancellationToken cancellationToken = default) =>
+        SendAsync<TrainingJobResponse>(HttpMethod.Post, $"/v1/training/jobs/{jobId}/cancel", null, cancellationToken);
 
     /// <summary>
     /// The job's progress as it trains (the gateway's Server-Sent Events), ending with its final state once it has
@@ -61,7 +62,7 @@ public sealed partial class GalaxyClient
             {
                 if (name == "end")
                 {
-                    yield return TrainingProgress.Of(JsonSerializer.Deserialize<TrainingJob>(data, Json)!);
+                    yield return TrainingProgress.Of(JsonSerializer.Deserialize<TrainingJobResponse>(data, Json)!);
                     yield break;
                 }
 
@@ -72,6 +73,6 @@ public sealed partial class GalaxyClient
     }
 
     /// <summary>Scores a version on a registered dataset; the result is also recorded on the version.</summary>
-    public Task<VersionEvaluation> EvaluateAsync(string model, string version, string dataset, CancellationToken cancellationToken = default) =>
-        SendAsync<VersionEvaluation>(HttpMethod.Post, VersionPath(model, version) + "/evaluate", new { dataset }, cancellationToken, safeToRepeat: false);
+    public Task<VersionEvaluationResponse> EvaluateAsync(string model, string version, string dataset, CancellationToken cancellationToken = default) =>
+        SendAsync<VersionEvaluationResponse>(HttpMethod.Post, VersionPath(model, version) + "/evaluate", new EvaluateRequest(dataset), cancellationToken, safeToRepeat: false);
 }

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Galaxy.Contracts;
 using Polly;
 
 namespace Galaxy.Client;
@@ -21,7 +22,7 @@ public sealed partial class GalaxyClient
     private readonly ResiliencePipeline<HttpResponseMessage> _retry;
     private readonly ResiliencePipeline<HttpResponseMessage> _retryRefusals;
     private readonly SemaphoreSlim _refresh = new(1, 1);
-    private TokenPair? _tokens;
+    private TokenResponse? _tokens;
     private DateTimeOffset _accessTokenExpires;
 
     public GalaxyClient(HttpClient http, GalaxyClientOptions? options = null)
@@ -32,20 +33,20 @@ public sealed partial class GalaxyClient
         _retryRefusals = RetryPolicy.Create(_options, onlyRefusals: true);
     }
 
-    public async Task<TokenPair> SignInAsync(string username, string password, string? totp = null, CancellationToken cancellationToken = default) =>
-        Keep(await SendAsync<TokenPair>(HttpMethod.Post, "/v1/auth/token", new { username, password, totp }, cancellationToken, signed: false));
+    public async Task<TokenResponse> SignInAsync(string username, string password, string? totp = null, CancellationToken cancellationToken = default) =>
+        Keep(await SendAsync<TokenResponse>(HttpMethod.Post, "/v1/auth/token", new SignInRequest(username, password, totp), cancellationToken, signed: false));
 
-    public async Task<TokenPair> RefreshAsync(CancellationToken cancellationToken = default)
+    public async Task<TokenResponse> RefreshAsync(CancellationToken cancellationToken = default)
     {
         var refreshToken = _tokens?.RefreshToken ?? throw new InvalidOperationException("Sign in before refreshing.");
-        return Keep(await SendAsync<TokenPair>(HttpMethod.Post, "/v1/auth/refresh", new { refreshToken }, cancellationToken, signed: false));
+        return Keep(await SendAsync<TokenResponse>(HttpMethod.Post, "/v1/auth/refresh", new RefreshRequest(refreshToken), cancellationToken, signed: false));
     }
 
-    public Task<UnitState> GetUnitAsync(long unitId, CancellationToken cancellationToken = default) =>
-        SendAsync<UnitState>(HttpMethod.Get, $"/v1/units/{unitId}", null, cancellationToken);
+    public Task<UnitResponse> GetUnitAsync(long unitId, CancellationToken cancellationToken = default) =>
+        SendAsync<UnitResponse>(HttpMethod.Get, $"/v1/units/{unitId}", null, cancellationToken);
 
     public async Task<float[]> PredictAsync(long unitId, float[] input, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        (await SendAsync<Prediction>(HttpMethod.Post, $"/v1/units/{unitId}/predict", new { input, timeoutMs = Milliseconds(timeout) }, cancellationToken)).Output;
+        (await SendAsync<PredictResponse>(HttpMethod.Post, $"/v1/units/{unitId}/predict", new PredictRequest(input, Milliseconds(timeout)), cancellationToken)).Output;
 
     /// <summary>
     /// One durable learn step. With <paramref name="expectedRevision"/> (the unit's revision, as the last receipt or
@@ -53,40 +54,40 @@ public sealed partial class GalaxyClient
     /// lost answer: a <see cref="GalaxyRevisionMismatchException"/> then says the earlier attempt landed. Without it, only
     /// refusals (429) are retried, since a 503 may follow a step that was applied.
     /// </summary>
-    public Task<LearnReceipt> LearnAsync(
+    public Task<LearnResponse> LearnAsync(
         long unitId, float[] input, float[] target, TimeSpan? timeout = null, long? expectedRevision = null, CancellationToken cancellationToken = default) =>
-        SendAsync<LearnReceipt>(
-            HttpMethod.Post, $"/v1/units/{unitId}/learn", new { input, target, timeoutMs = Milliseconds(timeout) }, cancellationToken,
+        SendAsync<LearnResponse>(
+            HttpMethod.Post, $"/v1/units/{unitId}/learn", new LearnRequest(input, target, Milliseconds(timeout)), cancellationToken,
             ifMatchRevision: expectedRevision, safeToRepeat: expectedRevision is not null);
 
-    public Task<UnitState> ResetAsync(long unitId, CancellationToken cancellationToken = default) =>
-        SendAsync<UnitState>(HttpMethod.Post, $"/v1/units/{unitId}/reset", null, cancellationToken);
+    public Task<UnitResponse> ResetAsync(long unitId, CancellationToken cancellationToken = default) =>
+        SendAsync<UnitResponse>(HttpMethod.Post, $"/v1/units/{unitId}/reset", null, cancellationToken);
 
     public Task<LabscapeList> ListLabscapesAsync(CancellationToken cancellationToken = default) =>
         SendAsync<LabscapeList>(HttpMethod.Get, "/v1/labscapes", null, cancellationToken);
 
-    public Task<LabscapeDetails> GetLabscapeAsync(int labscapeId, CancellationToken cancellationToken = default) =>
-        SendAsync<LabscapeDetails>(HttpMethod.Get, $"/v1/labscapes/{labscapeId}", null, cancellationToken);
+    public Task<LabscapeResponse> GetLabscapeAsync(int labscapeId, CancellationToken cancellationToken = default) =>
+        SendAsync<LabscapeResponse>(HttpMethod.Get, $"/v1/labscapes/{labscapeId}", null, cancellationToken);
 
     /// <summary>Predicts with many units of one labscape in one call: <paramref name="inputs"/>[i] goes to <paramref name="units"/>[i].</summary>
-    public Task<BulkPrediction> PredictManyAsync(
+    public Task<BulkPredictResponse> PredictManyAsync(
         int labscapeId, long[] units, float[][] inputs, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        SendAsync<BulkPrediction>(HttpMethod.Post, $"/v1/labscapes/{labscapeId}/predict", new { units, inputs, timeoutMs = Milliseconds(timeout) }, cancellationToken);
+        SendAsync<BulkPredictResponse>(HttpMethod.Post, $"/v1/labscapes/{labscapeId}/predict", new BulkPredictRequest(units, inputs, Milliseconds(timeout)), cancellationToken);
 
-    public Task<TickSummary> TickAsync(float[] input, CancellationToken cancellationToken = default) =>
-        SendAsync<TickSummary>(HttpMethod.Post, "/v1/galaxy/tick", new { input }, cancellationToken);
+    public Task<TickResponse> TickAsync(float[] input, CancellationToken cancellationToken = default) =>
+        SendAsync<TickResponse>(HttpMethod.Post, "/v1/galaxy/tick", new TickRequest(input), cancellationToken);
 
     public Task<ApiKeyCreated> CreateApiKeyAsync(string name, CancellationToken cancellationToken = default) =>
-        SendAsync<ApiKeyCreated>(HttpMethod.Post, "/v1/auth/api-keys", new { name }, cancellationToken);
+        SendAsync<ApiKeyCreated>(HttpMethod.Post, "/v1/auth/api-keys", new CreateApiKeyRequest(name), cancellationToken);
 
-    public Task<ApiKeyInfo[]> ListApiKeysAsync(CancellationToken cancellationToken = default) =>
-        SendAsync<ApiKeyInfo[]>(HttpMethod.Get, "/v1/auth/api-keys", null, cancellationToken);
+    public Task<ApiKeyResponse[]> ListApiKeysAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<ApiKeyResponse[]>(HttpMethod.Get, "/v1/auth/api-keys", null, cancellationToken);
 
     public Task RevokeApiKeyAsync(Guid id, CancellationToken cancellationToken = default) =>
         SendAsync<object>(HttpMethod.Delete, $"/v1/auth/api-keys/{id}", null, cancellationToken);
 
-    public Task<AuditVerification> VerifyAuditAsync(CancellationToken cancellationToken = default) =>
-        SendAsync<AuditVerification>(HttpMethod.Get, "/v1/audit/verify", null, cancellationToken);
+    public Task<AuditReportResponse> VerifyAuditAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<AuditReportResponse>(HttpMethod.Get, "/v1/audit/verify", null, cancellationToken);
 
     private Task<T> SendAsync<T>(
         HttpMethod method, string path, object? body, CancellationToken cancellationToken,
@@ -167,7 +168,7 @@ public sealed partial class GalaxyClient
         }
     }
 
-    private TokenPair Keep(TokenPair tokens)
+    private TokenResponse Keep(TokenResponse tokens)
     {
         _tokens = tokens;
         _accessTokenExpires = DateTimeOffset.UtcNow.AddSeconds(tokens.ExpiresIn);

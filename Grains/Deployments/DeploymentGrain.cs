@@ -30,7 +30,7 @@ public sealed partial class DeploymentGrain(
     GuardianChecks guardian,
     ILocalSiloDetails silo,
     TimeProvider clock,
-    ILogger<DeploymentGrain> logger) : ControlPlaneGrain, IDeploymentGrain
+    ILogger<DeploymentGrain> logger) : ControlPlaneGrain, IDeploymentGrain, ICanaryAlarmGrain
 {
     private const string Guardian = "guardian";
 
@@ -38,6 +38,11 @@ public sealed partial class DeploymentGrain(
 
     private readonly CancellationTokenSource _stop = new();
     private Task _run = Task.CompletedTask;
+
+    // An alert on the canary, and the wait it cuts short: the run takes it as a failed analysis. In memory: lost with
+    // the silo, the alert stays in its table and the resumed deployment judges the canary at its next interval anyway.
+    private (Guid AlertId, string Summary)? _breach;
+    private CancellationTokenSource? _wake;
 
     private Guid DeploymentId => this.GetPrimaryKey();
 
@@ -173,6 +178,17 @@ public sealed partial class DeploymentGrain(
 
         await RollBackAsync(actor, $"rolled back by hand: {reason}");
         return state.State;
+    }
+
+    public Task Breached(Guid alertId, string summary)
+    {
+        if (state.RecordExists && state.State.Status == DeploymentStatus.Progressing)
+        {
+            _breach = (alertId, summary);
+            _wake?.Cancel();
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>A finished deployment rolls back only while its labscapes serve what it left them, and none is rolling out another.</summary>
@@ -321,12 +337,14 @@ public sealed partial class DeploymentGrain(
         {
             var due = state.State.StepStartedAt!.Value + TimeSpan.FromSeconds(plan.IntervalSeconds * (state.State.FailedAnalyses + 1));
             var wait = due - clock.GetUtcNow();
-            await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, clock, _stop.Token);
+            await WaitAsync(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
 
             var (canaryNow, stableNow) = await FiguresAsync();
             var canary = canaryNow.Since(state.State.CanaryBaseline ?? VersionFigures.Empty);
             var stable = stableNow.Since(state.State.StableBaseline ?? VersionFigures.Empty);
-            if (canary.Requests < plan.MinSamples)
+            var alarm = _breach;
+            _breach = null;
+            if (alarm is null && canary.Requests < plan.MinSamples)
             {
                 // Not enough traffic to judge: the window stays open another interval.
                 await UpdateAsync(
@@ -336,6 +354,11 @@ public sealed partial class DeploymentGrain(
             }
 
             var failures = CanaryJudge.Failures(plan, canary, stable);
+            if (alarm is { } breach)
+            {
+                failures.Insert(0, $"alert {breach.AlertId} on the canary: {breach.Summary}");
+            }
+
             var analysis = new CanaryAnalysis(
                 state.State.CanaryPercent, clock.GetUtcNow(), Request.Version.Key, canary, StableKey, stable, failures.Count == 0,
                 failures.Count == 0 ? "within every limit" : string.Join("; ", failures));
@@ -353,6 +376,30 @@ public sealed partial class DeploymentGrain(
                 await RollBackAsync(Guardian, $"{failed} failed analyses: {analysis.Verdict}");
                 return false;
             }
+        }
+    }
+
+    /// <summary>Waits until the next analysis is due, or until an alert on the canary (<see cref="Breached"/>) cuts the wait short.</summary>
+    private async Task WaitAsync(TimeSpan wait)
+    {
+        if (_breach is not null)
+        {
+            return;
+        }
+
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        _wake = wake;
+        try
+        {
+            await Task.Delay(wait, clock, wake.Token);
+        }
+        catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+        {
+            // Woken by an alert: it is analysed now.
+        }
+        finally
+        {
+            _wake = null;
         }
     }
 
@@ -419,6 +466,7 @@ public sealed partial class DeploymentGrain(
         await state.PersistAsync(this);
         var deployment = state.State;
         var version = Request.Version;
+        ControlPlaneMetrics.DeploymentTransition(version.ModelName, action, deployment.CanaryPercent);
         await deployments.PublishAsync(
             new DeploymentRow(
                 DeploymentId, version.ModelId, version.ModelName, version.Version, deployment.Status.ToWireName(), Request.Labscapes,

@@ -5,23 +5,29 @@ namespace Galaxy.Grains.Labscapes;
 
 /// <summary>
 /// One labscape's batching figures: published through System.Diagnostics.Metrics (meter <see cref="MeterName"/>,
-/// tagged with the labscape) and kept locally for <see cref="ILabscapeGrain.GetMetrics"/>. Thread-safe: the batchers
-/// of the labscape's served models record from their pumps.
+/// tagged with the labscape and the served model's version, durations in seconds as OpenTelemetry's conventions have
+/// them) and kept locally for <see cref="ILabscapeGrain.GetMetrics"/>. Thread-safe: the batchers of the labscape's
+/// served models record from their pumps.
 /// </summary>
 internal sealed class BatchMetrics(int labscapeId)
 {
     public const string MeterName = "Galaxy.Labscapes";
 
     private static readonly Meter Meter = new(MeterName);
-    private static readonly Histogram<int> BatchSize = Meter.CreateHistogram<int>("galaxy.labscape.batch_size", "{row}");
-    private static readonly Histogram<double> QueueDelay = Meter.CreateHistogram<double>("galaxy.labscape.queue_delay", "ms");
-    private static readonly Histogram<double> KernelTime = Meter.CreateHistogram<double>("galaxy.labscape.kernel_time", "ms");
-    private static readonly Histogram<double> RequestLatency = Meter.CreateHistogram<double>("galaxy.labscape.request_latency", "ms");
-    private static readonly Counter<long> Rejections = Meter.CreateCounter<long>("galaxy.labscape.rejections", "{request}");
+    private static readonly Histogram<int> BatchSize = Meter.CreateHistogram<int>(
+        "galaxy.labscape.batch.size", "{row}", "Rows per kernel launch.",
+        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192] });
+    private static readonly Histogram<double> QueueDuration = Meter.CreateHistogram<double>(
+        "galaxy.labscape.queue.duration", "s", "How long a batch's oldest request waited for its launch.");
+    private static readonly Histogram<double> KernelDuration = Meter.CreateHistogram<double>(
+        "galaxy.labscape.kernel.duration", "s", "One batch's kernel time.");
+    private static readonly Histogram<double> RequestDuration = Meter.CreateHistogram<double>(
+        "galaxy.labscape.request.duration", "s", "From a request's arrival in the labscape's queue to its answer.");
+    private static readonly Counter<long> Rejections = Meter.CreateCounter<long>(
+        "galaxy.labscape.requests.rejected", "{request}", "Requests refused for a full queue (overload) or dropped past their deadline (timeout).");
 
     private const int SizeBuckets = 14; // ≤1, ≤2, ≤4 … ≤8192 rows
 
-    private readonly KeyValuePair<string, object?> _tag = new("labscape", labscapeId);
     private readonly Lock _lock = new();
     private readonly long[] _sizeHistogram = new long[SizeBuckets];
     private readonly LatencyHistogram _latency = new();
@@ -31,8 +37,9 @@ internal sealed class BatchMetrics(int labscapeId)
     private double _kernelMs;
     private long _overloads;
     private long _timeouts;
+    private long _learns;
 
-    public void RecordBatch(int rows, double oldestQueueDelayMs, double kernelMs)
+    public void RecordBatch(string version, int rows, double oldestQueueDelayMs, double kernelMs)
     {
         lock (_lock)
         {
@@ -43,33 +50,42 @@ internal sealed class BatchMetrics(int labscapeId)
             _sizeHistogram[Math.Min(SizeBuckets - 1, 32 - int.LeadingZeroCount(Math.Max(rows, 1) - 1))]++;
         }
 
-        BatchSize.Record(rows, _tag);
-        QueueDelay.Record(oldestQueueDelayMs, _tag);
-        KernelTime.Record(kernelMs, _tag);
+        var tags = Tags(version);
+        BatchSize.Record(rows, tags);
+        QueueDuration.Record(oldestQueueDelayMs / 1_000, tags);
+        KernelDuration.Record(kernelMs / 1_000, tags);
     }
 
-    public void RecordCompleted(long enqueuedAt, long now)
+    public void RecordCompleted(string version, long enqueuedAt, long now)
     {
-        var latencyMs = Stopwatch.GetElapsedTime(enqueuedAt, now).TotalMilliseconds;
+        var latency = Stopwatch.GetElapsedTime(enqueuedAt, now);
+        var latencyMs = latency.TotalMilliseconds;
         lock (_lock)
         {
             _latency.Record(latencyMs);
         }
 
-        RequestLatency.Record(latencyMs, _tag);
+        RequestDuration.Record(latency.TotalSeconds, Tags(version));
     }
 
-    public void RecordOverload()
+    public void RecordOverload(string version)
     {
         Interlocked.Increment(ref _overloads);
-        Rejections.Add(1, _tag, new KeyValuePair<string, object?>("reason", "overload"));
+        var tags = Tags(version);
+        tags.Add("reason", "overload");
+        Rejections.Add(1, tags);
     }
 
-    public void RecordTimeout()
+    public void RecordTimeout(string version)
     {
         Interlocked.Increment(ref _timeouts);
-        Rejections.Add(1, _tag, new KeyValuePair<string, object?>("reason", "timeout"));
+        var tags = Tags(version);
+        tags.Add("reason", "timeout");
+        Rejections.Add(1, tags);
     }
+
+    public void RecordLearn() => Interlocked.Increment(ref _learns);
+    private TagList Tags(string version) => new() { { "galaxy.labscape", labscapeId }, { "galaxy.model.version", version } };
 
     public LabscapeMetrics Snapshot(int queueLength, string backend)
     {
@@ -90,6 +106,7 @@ internal sealed class BatchMetrics(int labscapeId)
                 Timeouts = Interlocked.Read(ref _timeouts),
                 QueueLength = queueLength,
                 Backend = backend,
+                Learns = Interlocked.Read(ref _learns),
             };
         }
     }

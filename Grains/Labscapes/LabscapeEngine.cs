@@ -118,6 +118,7 @@ internal sealed class LabscapeEngine : IUnitEngine, IAsyncDisposable
         var dormant = _own[slot] is { } previous && previous.Version != model.Version ? previous : _dormant[slot];
         (_own[slot], _dormant[slot]) = (own, dormant);
         Volatile.Write(ref _revisions[slot], revision + 1);
+        _parts.Metrics.RecordLearn();
         return EngineReply<LearnOutcome>.Of(new LearnOutcome(true, learned.Loss, model.Version, own, dormant));
     }
 

@@ -27,6 +27,7 @@ namespace Galaxy.Grains.Labscapes;
 internal sealed class RequestBatcher
 {
     private readonly BatchMetrics _metrics;
+    private readonly string _version;
     private readonly int _maxBatchSize;
     private readonly long _maxQueueDelayTicks;
     private readonly int _maxQueueLength;
@@ -50,10 +51,12 @@ internal sealed class RequestBatcher
     private TaskCompletionSource? _batchFull;
     private TaskCompletionSource? _drained;
 
-    public RequestBatcher(IParameterTable table, BatchingSettings settings, int backendMaxRows, BatchMetrics metrics)
+    /// <param name="version">The served model's version, which its metrics are tagged with.</param>
+    public RequestBatcher(IParameterTable table, BatchingSettings settings, int backendMaxRows, BatchMetrics metrics, string version)
     {
         _table = table;
         _metrics = metrics;
+        _version = version;
         _maxBatchSize = Math.Clamp(settings.MaxBatchSize, 1, backendMaxRows);
         _maxQueueDelayTicks = settings.MaxQueueDelayMicroseconds * Stopwatch.Frequency / 1_000_000;
         _maxQueueLength = settings.MaxQueueLength;
@@ -184,7 +187,7 @@ internal sealed class RequestBatcher
 
             if (_queue.Count + requests.Length > _maxQueueLength)
             {
-                _metrics.RecordOverload();
+                _metrics.RecordOverload(_version);
                 throw new LabscapeOverloadedException(
                     $"The labscape's queue is full ({_queue.Count} of {_maxQueueLength} requests waiting); retry shortly.");
             }
@@ -293,7 +296,7 @@ internal sealed class RequestBatcher
             var request = _queue[i];
             if (request.Deadline < now)
             {
-                _metrics.RecordTimeout();
+                _metrics.RecordTimeout(_version);
                 request.Fail(new RequestTimedOutException("The request's deadline passed before its batch was launched."));
                 continue;
             }
@@ -334,13 +337,13 @@ internal sealed class RequestBatcher
         {
             await _table.ForwardAsync(
                 _rows.AsMemory(0, rows), _inputs.AsMemory(0, rows * architecture.Inputs), _outputs.AsMemory(0, rows * architecture.Outputs));
-            _metrics.RecordBatch(rows, queueDelayMs, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            _metrics.RecordBatch(_version, rows, queueDelayMs, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             CompletePredicts(architecture.Outputs);
         }
         else
         {
             await LearnBatchAsync(rows, architecture);
-            _metrics.RecordBatch(rows, queueDelayMs, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            _metrics.RecordBatch(_version, rows, queueDelayMs, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 
@@ -351,7 +354,7 @@ internal sealed class RequestBatcher
         {
             var request = (PendingPredict)_batch[i];
             request.Completion.TrySetResult(_outputs.AsSpan(i * outputs, outputs).ToArray());
-            _metrics.RecordCompleted(request.EnqueuedAt, now);
+            _metrics.RecordCompleted(_version, request.EnqueuedAt, now);
         }
     }
 
@@ -384,7 +387,7 @@ internal sealed class RequestBatcher
         {
             var request = (PendingLearn)_batch[i];
             request.Completion.TrySetResult(new LearnedParameters(float.IsFinite(_losses[i]), _losses[i], _learned.AsSpan(i * p, p).ToArray()));
-            _metrics.RecordCompleted(request.EnqueuedAt, now);
+            _metrics.RecordCompleted(_version, request.EnqueuedAt, now);
         }
     }
 }

@@ -47,7 +47,7 @@ internal sealed class ServedModel : IAsyncDisposable
         PerUnit = perUnit;
         _capacity = table.Units;
         _nextRow = perUnit ? units : 1;
-        Batcher = new RequestBatcher(table, batching, backend.MaxBatchRows, metrics);
+        Batcher = new RequestBatcher(table, batching, backend.MaxBatchRows, metrics, version);
     }
 
     /// <summary><c>initial</c>, or the version's key (<c>digits:3</c>).</summary>

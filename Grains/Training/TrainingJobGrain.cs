@@ -205,6 +205,7 @@ public sealed partial class TrainingJobGrain(
         while (trainer.EpochsDone < epochs)
         {
             var report = await Task.Run(() => trainer.RunEpochAsync(_stop.Token));
+            ControlPlaneMetrics.EpochDone(state.State.Request!.ModelName);
             await UpdateAsync(job => Record(job, report, trainer.Candidates));
             if (trainer.EpochsDone == epochs || Stopwatch.GetElapsedTime(lastCheckpoint) >= interval)
             {
@@ -318,6 +319,7 @@ public sealed partial class TrainingJobGrain(
         var job = state.State;
         await state.PersistAsync(this);
         var request = job.Request!;
+        ControlPlaneMetrics.TrainingSaved(request.ModelName, job.EpochsDone, request.Recipe.Epochs);
         await jobs.PublishAsync(
             new TrainingJobRow(
                 job.JobId, request.ModelId, request.ModelName, request.DatasetId, StatusName(job.Status), request.RequestedBy,

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using ILGPU;
 using ILGPU.Algorithms;
 
@@ -8,6 +9,7 @@ namespace Galaxy.Kernels.Ilgpu;
 /// shared memory, then each thread owns hidden units (and later outputs) strided by the group size, so a thread walks
 /// its own contiguous weight row. The scalar definition is <see cref="ReferenceMlp.Forward"/>.
 /// </summary>
+[ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
 internal static class ForwardKernels
 {
     /// <summary>Row <c>Grid.IdxX</c> of a batch: unit <c>slots[row]</c>, input row and output row <c>row</c>.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using ILGPU;
 using ILGPU.Algorithms;
 
@@ -22,6 +23,7 @@ internal readonly struct LearnKernelSettings(LearnSettings settings, int maskWor
 /// that unit's rows in batch order, so duplicate slots apply one after another inside a single launch. The scalar
 /// definition is <see cref="ReferenceMlp.LearnStep"/>.
 /// </summary>
+[ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
 internal static class LearnKernel
 {
     /// <summary>The widest group the learn kernel's shared reduction buffer holds.</summary>

@@ -1,8 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
 using ILGPU;
 
 namespace Galaxy.Kernels.Ilgpu;
 
 /// <summary>Applies one pruning mask to listed units: one group per unit zeroes its pruned parameters and stores the mask.</summary>
+[ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
 internal static class PruningKernel
 {
     public static void ApplyMask(

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using ILGPU;
 using ILGPU.Algorithms;
 using ILGPU.Runtime.Cuda;
@@ -11,6 +12,7 @@ namespace Galaxy.Kernels.Ilgpu;
 /// words); the group packs the rounded input, then the rounded activations, into words in shared memory, and each
 /// thread sums four products per step: one <c>dp4a</c> instruction on CUDA, four multiply-adds elsewhere.
 /// </summary>
+[ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
 internal static class QuantizedForwardKernel
 {
     private const int MaxWords = MlpArchitecture.MaxDimension / 4;

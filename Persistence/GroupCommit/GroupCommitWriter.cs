@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -85,6 +86,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
 
     private async Task FlushAsync(List<PendingWrite> batch)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             if (_outage.ActiveCause() is { } cause)
@@ -95,6 +97,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
             }
 
             var applied = await _upsert.CommitAsync(batch, CancellationToken.None);
+            CommitMetrics.Record(batch.Count, started, "committed");
             if (_outage.End())
             {
                 LogOutageEnded();
@@ -107,6 +110,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         }
         catch (Exception exception) when (StorageUnavailableException.IsOutage(exception))
         {
+            CommitMetrics.Record(batch.Count, started, "unavailable");
             if (_outage.Begin(exception))
             {
                 LogOutageBegan(exception, batch.Count);
@@ -119,6 +123,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         }
         catch (Exception exception)
         {
+            CommitMetrics.Record(batch.Count, started, "failed");
             LogBatchFailed(exception, batch.Count);
             FailAll(batch, () => new BatchWriteFailedException(
                 $"The batch of {batch.Count} writes this one belonged to failed ({exception.Message}); none of them was committed.",

@@ -60,12 +60,30 @@ public sealed class DeploymentStore(NpgsqlDataSource database, TimeProvider time
             database, Columns, From, "($1::text IS NULL OR d.status = $1) AND ($2::uuid IS NULL OR d.model_id = $2)",
             "d.created_at DESC, d.deployment_id", [status, modelId], offset, limit, Row, cancellationToken);
 
+    /// <summary>Each of the models' newest deployment (none for a model never deployed), in one query for a whole page of models.</summary>
+    public async Task<IReadOnlyList<DeploymentRow>> LatestOfModelsAsync(Guid[] modelIds, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await ReadAllAsync(
+            connection, $"SELECT DISTINCT ON (d.model_id) {Columns} FROM {From} WHERE d.model_id = ANY($1) ORDER BY d.model_id, d.created_at DESC",
+            Row, cancellationToken, modelIds);
+    }
+
     public async Task<IReadOnlyList<Guid>> UnfinishedAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         return await ReadAllAsync(
             connection, "SELECT deployment_id FROM galaxy_deployments WHERE status IN ('AWAITING_APPROVAL', 'PROGRESSING')",
             row => row.GetGuid(0), cancellationToken);
+    }
+
+    /// <summary>The deployments rolling <paramref name="version"/> of <paramref name="modelId"/> out: those whose canary it is.</summary>
+    public async Task<IReadOnlyList<Guid>> RollingOutAsync(Guid modelId, int version, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await ReadAllAsync(connection, """
+            SELECT deployment_id FROM galaxy_deployments WHERE status = 'PROGRESSING' AND model_id = $1 AND version = $2
+            """, row => row.GetGuid(0), cancellationToken, modelId, version);
     }
 
     /// <summary>Deployments rolling out (other than <paramref name="except"/>) to any of <paramref name="labscapes"/>.</summary>

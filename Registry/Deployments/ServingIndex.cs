@@ -7,6 +7,9 @@ namespace Galaxy.Registry.Deployments;
 public sealed record LabscapeServingRow(
     int LabscapeId, Guid? StableModel, int? StableVersion, Guid? CanaryModel, int? CanaryVersion, int CanaryBasisPoints, string Deployment);
 
+/// <summary>A version some labscapes serve (<c>digits:3</c>), and on how many as stable and as canary.</summary>
+public sealed record ServedVersionRow(Guid ModelId, string Model, int Version, int StableLabscapes, int CanaryLabscapes);
+
 /// <summary>
 /// <c>galaxy_labscape_serving</c> (schema 0020): what each labscape grain publishes of its deployment record once it is
 /// durable, to route inference by model to the units that serve it.
@@ -37,6 +40,20 @@ public sealed class ServingIndex(NpgsqlDataSource database, TimeProvider time)
             SELECT labscape_id, stable_model, stable_version, canary_model, canary_version, canary_basis_points, deployment
             FROM galaxy_labscape_serving WHERE stable_model = $1 OR canary_model = $1 ORDER BY labscape_id
             """, Row, cancellationToken, modelId);
+    }
+
+    /// <summary>Every model version some labscape serves, with how many labscapes serve it as stable and as canary.</summary>
+    public async Task<IReadOnlyList<ServedVersionRow>> ServedVersionsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await ReadAllAsync(connection, """
+            SELECT served.model, m.name, served.version, count(*) FILTER (WHERE served.stable), count(*) FILTER (WHERE NOT served.stable)
+            FROM (SELECT stable_model AS model, stable_version AS version, true AS stable FROM galaxy_labscape_serving WHERE stable_model IS NOT NULL
+                  UNION ALL
+                  SELECT canary_model, canary_version, false FROM galaxy_labscape_serving WHERE canary_model IS NOT NULL) AS served
+            JOIN galaxy_models m ON m.id = served.model
+            GROUP BY served.model, m.name, served.version ORDER BY m.name, served.version
+            """, row => new ServedVersionRow(row.GetGuid(0), row.GetString(1), row.GetInt32(2), (int)row.GetInt64(3), (int)row.GetInt64(4)), cancellationToken);
     }
 
     private static LabscapeServingRow Row(NpgsqlDataReader row) => new(

@@ -21,12 +21,14 @@ public sealed class BenchSilo : IAsyncDisposable
 
     public static async Task<BenchSilo> StartAsync(string connectionString, string clusterId, IDictionary<string, string?> settings)
     {
-        var builder = Host.CreateApplicationBuilder();
-        // A key, not SetMinimumLevel: the appsettings.json beside the bench would override that with its own default.
+        // The silo's own appsettings.json (its log levels among it), as the silo that `./galaxy up` starts reads it.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = Path.Combine(Galaxy.Testing.Processes.RepositoryBuild.Root, "Silo"),
+        });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings)
         {
             ["ConnectionStrings:Galaxy"] = connectionString,
-            ["Logging:LogLevel:Default"] = "Warning",
         });
         var cluster = new GalaxyClusterOptions
         {

@@ -85,6 +85,11 @@ public sealed class DeployBenchmark : IBenchmark
         report.Record("deploy.inference_p95_ms", atHalf.P95Ms, "ms",
             $"at {most / 2:N0}/s, half the most; p50 {atHalf.P50Ms:F2}, p99 {atHalf.P99Ms:F2} ms; {atHalf.Failures} failed; " +
             $"GC paused the silo's (and the generator's) process {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s of the {Phase.TotalSeconds:F0} s");
+        paused = GC.GetTotalPauseDuration();
+        var outside = await gateway.OutsideAtRateAsync(most / 2, Phase);
+        report.Record("deploy.inference_outside_p95_ms", outside.P95Ms, "ms",
+            $"the same open loop from galaxy-load, a process of its own; p50 {outside.P50Ms:F2}, p99 {outside.P99Ms:F2} ms; {outside.Failures} failed; " +
+            $"GC paused the silo's process {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s of the {Phase.TotalSeconds * 1.5:F0} s");
 
         var random = new Random(3);
         var predicts = Enumerable.Range(0, 4096)

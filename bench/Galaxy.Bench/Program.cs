@@ -10,6 +10,7 @@ IBenchmark[] benchmarks =
     new FailoverBenchmark(),
     new RecoveryBenchmark(),
     new SoakBenchmark(),
+    new StressBenchmark(),
     new TrainingBenchmark(),
     new DeployBenchmark(),
     new GuardianBenchmark(),

@@ -83,18 +83,138 @@ public sealed class ServeBenchmark : IBenchmark
 
     /// <summary>
     /// Predicts through the gateway over HTTP: the most it sustains (closed loops of rising depth), then latency at half
-    /// that rate (an open loop). <c>./galaxy bench gateway</c> repeats the second part over many rounds.
+    /// that rate (an open loop), from this process and from an outside client, with the runtime counters of the gateway
+    /// and of this process (the silo) meanwhile. Then what metrics cost (pairs of rounds with them on and off) and what a
+    /// bearer token costs beside an API key. <c>./galaxy bench gateway</c> repeats the latency part over many rounds.
     /// </summary>
     private static async Task MeasureGatewayAsync(BenchReport report, string connectionString, long[] units, bool quick, CancellationToken cancellationToken)
     {
         var phase = TimeSpan.FromSeconds(quick ? 3 : 6);
         await using var gateway = await GatewayLoad.StartAsync(connectionString, "serve-batched", units, cancellationToken);
+        await using var unmeasured = await GatewayLoad.StartAsync(connectionString, "serve-batched", units, cancellationToken, metrics: false);
+        await using var gatewayCounters = new ProcessRuntimeCounters(gateway.ProcessId);
+        await using var unmeasuredCounters = new ProcessRuntimeCounters(unmeasured.ProcessId);
+        await using var siloCounters = new OwnRuntimeCounters();
         await gateway.WarmUpAsync(TimeSpan.FromSeconds(quick ? 4 : 10));
+        await unmeasured.WarmUpAsync(TimeSpan.FromSeconds(quick ? 4 : 10));
         var most = await gateway.MeasureMostAsync(report, "serve.gateway_per_s", phase);
+        var from = Stopwatch.GetTimestamp();
         var half = await gateway.AtRateAsync(most / 2, phase);
+        var to = Stopwatch.GetTimestamp();
         report.Record("serve.gateway_p50_ms", half.P50Ms, "ms", $"open loop at {most / 2:N0}/s");
         report.Record("serve.gateway_p95_ms", half.P95Ms, "ms", $"open loop at {most / 2:N0}/s");
         report.Record("serve.gateway_p99_ms", half.P99Ms, "ms", $"open loop at {most / 2:N0}/s; {half.Failures} failed");
+        var outside = await gateway.OutsideAtRateAsync(most / 2, phase);
+        report.Record("serve.gateway_outside_p95_ms", outside.P95Ms, "ms", $"the same open loop from galaxy-load, a process of its own; p50 {outside.P50Ms:F2} ms");
+        report.Record("serve.gateway_outside_p99_ms", outside.P99Ms, "ms", $"the same open loop from galaxy-load; {outside.Failures} failed");
+
+        var rounds = await MetricsOnOffAsync(report, gateway, unmeasured, phase, cancellationToken);
+        await CredentialsAsync(report, gateway, phase);
+
+        // The counters arrive a second after they are taken: wait for the last round's before reading any.
+        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        RecordRuntime(report, "serve.half_load", gatewayCounters.Between(from, to), siloCounters.Between(from, to), $"open loop at {most / 2:N0}/s");
+        foreach (var round in rounds)
+        {
+            var counters = round.MetricsOn ? gatewayCounters : unmeasuredCounters;
+            Console.WriteLine(
+                $"  metrics {(round.MetricsOn ? "on " : "off")} round {round.Pair + 1}: {round.Figures.PerSecond:N0}/s, p99 {round.Figures.P99Ms:F1} ms | " +
+                $"gateway: {counters.Between(round.From, round.To)} | silo: {siloCounters.Between(round.From, round.To)}");
+        }
+    }
+
+    private sealed record Round(int Pair, bool MetricsOn, LoadFigures Figures, long From, long To);
+
+    /// <summary>
+    /// Pairs of rounds against two gateways in front of the same silo, one with its metrics on (scraped every second,
+    /// the silo's metrics port too) and one with them off, in alternating order so that drift in the machine falls on
+    /// both: <c>serve.metrics_on_off_ratio</c> is the median of the pairs' ratios of predicts per second.
+    /// </summary>
+    private static async Task<List<Round>> MetricsOnOffAsync(
+        BenchReport report, GatewayLoad measured, GatewayLoad unmeasured, TimeSpan phase, CancellationToken cancellationToken)
+    {
+        const int Pairs = 5;
+        const int Concurrency = 64;
+        var rounds = new List<Round>();
+        using var siloScraper = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{SiloMetricsPort}"), Timeout = TimeSpan.FromSeconds(10) };
+        for (var pair = 0; pair < Pairs; pair++)
+        {
+            foreach (var on in pair % 2 == 0 ? new[] { true, false } : [false, true])
+            {
+                using var stopScraping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var scraping = on ? ScrapeEverySecondAsync(measured, siloScraper, stopScraping.Token) : Task.CompletedTask;
+                var from = Stopwatch.GetTimestamp();
+                var figures = await (on ? measured : unmeasured).ClosedLoopAsync(Concurrency, phase);
+                rounds.Add(new Round(pair, on, figures, from, Stopwatch.GetTimestamp()));
+                await stopScraping.CancelAsync();
+                await scraping;
+            }
+        }
+
+        var ratios = Enumerable.Range(0, Pairs)
+            .Select(pair => rounds.Single(r => r.Pair == pair && r.MetricsOn).Figures.PerSecond / rounds.Single(r => r.Pair == pair && !r.MetricsOn).Figures.PerSecond)
+            .Order()
+            .ToList();
+        report.Record("serve.gateway_per_s.metrics_on", Median(rounds.Where(r => r.MetricsOn).Select(r => r.Figures.PerSecond)), "1/s",
+            $"closed loop c{Concurrency}, median of {Pairs} rounds; /metrics of the gateway and the silo scraped every second");
+        report.Record("serve.gateway_per_s.metrics_off", Median(rounds.Where(r => !r.MetricsOn).Select(r => r.Figures.PerSecond)), "1/s",
+            $"closed loop c{Concurrency}, median of {Pairs} rounds; Galaxy:Metrics:Enabled=false on the gateway");
+        report.Record("serve.metrics_on_off_ratio", ratios[Pairs / 2], "x",
+            $"median of {Pairs} interleaved pairs (on / off); pairs {string.Join(", ", ratios.Select(r => r.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}; target ≥ 0.95");
+        return rounds;
+    }
+
+    private static async Task ScrapeEverySecondAsync(GatewayLoad gateway, HttpClient silo, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            do
+            {
+                await gateway.ScrapeAsync();
+                (await silo.GetAsync("/metrics", cancellationToken)).EnsureSuccessStatusCode();
+            }
+            while (await timer.WaitForNextTickAsync(cancellationToken));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Predicts signed in by API key and by bearer token, in alternating rounds against the same gateway.</summary>
+    private static async Task CredentialsAsync(BenchReport report, GatewayLoad gateway, TimeSpan phase)
+    {
+        const int Pairs = 3;
+        var apiKey = new List<double>();
+        var bearer = new List<double>();
+        for (var pair = 0; pair < Pairs; pair++)
+        {
+            apiKey.Add((await gateway.ClosedLoopAsync(64, phase)).PerSecond);
+            bearer.Add((await gateway.ClosedLoopAsync(64, phase, bearer: true)).PerSecond);
+        }
+
+        report.Record("serve.gateway_per_s.api_key", Median(apiKey), "1/s", $"closed loop c64, median of {Pairs} rounds");
+        report.Record("serve.gateway_per_s.bearer", Median(bearer), "1/s", $"closed loop c64, median of {Pairs} rounds, alternating with the API key's");
+        report.Record("serve.bearer_api_key_ratio", Median(bearer) / Median(apiKey), "x", "bearer token / API key predicts per second");
+    }
+
+    private static void RecordRuntime(BenchReport report, string prefix, RuntimeFigures gateway, RuntimeFigures silo, string note)
+    {
+        foreach (var (process, figures) in new[] { ("gateway", gateway), ("silo", silo) })
+        {
+            var who = process == "silo" ? $"{note}; the bench process: the silo and the load generator" : note;
+            report.Record($"{prefix}.{process}_gc_pause_ms", figures.GcPauseMs, "ms", $"time paused for GC, {who}");
+            report.Record($"{prefix}.{process}_gc_count", figures.Collections, "1", $"collections, all generations, {who}");
+            report.Record($"{prefix}.{process}_threadpool_queue_max", figures.QueueLengthMax, "1", $"thread-pool queue, most of the 1 s samples, {who}");
+            report.Record($"{prefix}.{process}_threads_max", figures.ThreadsMax, "1", $"thread-pool threads, most, {who}");
+            report.Record($"{prefix}.{process}_lock_contentions", figures.LockContentions, "1", $"contended lock acquisitions, {who}");
+        }
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
     }
 
     /// <summary>The cost of making one grain reference, on one thread, after a warm-up.</summary>
@@ -134,8 +254,12 @@ public sealed class ServeBenchmark : IBenchmark
         return (metrics.Sum(m => m.Batches), metrics.Sum(m => m.Rows));
     }
 
+    /// <summary>The in-process silo's metrics port (<c>Galaxy:Metrics:Port</c>): on, as <c>./galaxy up</c> starts a silo.</summary>
+    private static readonly int SiloMetricsPort = Galaxy.Testing.Processes.LoopbackPort.Free();
+
     internal static Dictionary<string, string?> Settings(int maxBatchSize, int queueDelayMicroseconds = 0) => new()
     {
+        ["Galaxy:Metrics:Port"] = SiloMetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Galaxy:Batching:MaxQueueDelayMicroseconds"] = queueDelayMicroseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Galaxy:Topology:Labscapes"] = Labscapes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Galaxy:Topology:UnitsPerLabscape"] = UnitsPerLabscape.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Galaxy.Client;
+using Galaxy.Contracts;
 using Galaxy.Testing.Processes;
 using Npgsql;
 

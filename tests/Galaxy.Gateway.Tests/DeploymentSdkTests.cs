@@ -1,5 +1,6 @@
 using System.Net;
 using Galaxy.Client;
+using Galaxy.Contracts;
 
 namespace Galaxy.Gateway.Tests;
 
@@ -15,7 +16,7 @@ public sealed class DeploymentSdkTests(GatewayFixture fixture)
         var model = await DeploymentRequests.ModelAsync(fixture.Http, "sdk-deploy", validationAccuracy: 0.99);
         await lead.UpdateModelAsync(model, tags: new Dictionary<string, string> { ["learn-from-feedback"] = "true" });
 
-        var started = await lead.DeployAsync(model, labscapes: [DeploymentRequests.Labscape], canary: new CanaryPlan(Steps: [100]), reason: "sdk");
+        var started = await lead.DeployAsync(model, labscapes: [DeploymentRequests.Labscape], canary: new CanarySpec(Steps: [100]), reason: "sdk");
         var deployment = await WaitAsync(lead, started.Id);
         var inference = await lead.InferAsync(model, new float[16]);
         var feedback = await lead.SendFeedbackAsync(model, inference.RequestId, "c2");
@@ -39,7 +40,7 @@ public sealed class DeploymentSdkTests(GatewayFixture fixture)
         await Assert.ThrowsAsync<GalaxyForbiddenException>(() => lead.DecideApprovalAsync(asked.Id, approve: false));
     }
 
-    private static async Task<Deployment> WaitAsync(GalaxyClient client, Guid id)
+    private static async Task<DeploymentResponse> WaitAsync(GalaxyClient client, Guid id)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)

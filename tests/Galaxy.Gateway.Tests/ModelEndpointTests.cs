@@ -205,7 +205,7 @@ public sealed class ModelEndpointTests(GatewayFixture fixture)
         var paths = document.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/v1/models/{id}/versions/{v}/approve", out _));
         Assert.True(paths.TryGetProperty("/v1/datasets", out _));
-        Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("ModelVersion", out _));
+        Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("ModelVersionResponse", out _));
     }
 
     internal static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)

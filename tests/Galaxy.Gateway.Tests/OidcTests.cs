@@ -90,7 +90,7 @@ public sealed class OidcTests(GatewayFixture fixture) : IAsyncLifetime
     {
         using var client = _gateway.CreateClient();
         var signIn = await client.PostAsJsonAsync("/v1/auth/token", new { username = TestAccounts.Operator, password = TestAccounts.PasswordOf(TestAccounts.Operator) });
-        var token = (await signIn.Content.ReadFromJsonAsync<Guardian.TokenResponse>())!.AccessToken;
+        var token = (await signIn.Content.ReadFromJsonAsync<TokenResponse>())!.AccessToken;
 
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(token, HttpMethod.Get, "/v1/labscapes")).StatusCode);
     }

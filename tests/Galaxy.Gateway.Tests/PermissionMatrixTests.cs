@@ -142,12 +142,29 @@ public sealed class PermissionMatrixTests(GatewayFixture fixture)
         "POST /v1/guardian/approvals" => await client.PostAsJsonAsync("/v1/guardian/approvals", new { model = await ModelAsync(), reason = "matrix" }),
         "POST /v1/guardian/approvals/{id}/decision" => await client.PostAsJsonAsync(
             $"/v1/guardian/approvals/{await PendingApprovalAsync()}/decision", new { approve = true, comment = "matrix" }),
+        "GET /v1/monitoring/report" or "GET /v1/alerts" or "GET /v1/alerts/deliveries" => await client.GetAsync(endpoint[4..]),
+        "GET /v1/monitoring/thresholds/{model}" => await client.GetAsync($"/v1/monitoring/thresholds/{await ModelAsync()}"),
+        "PUT /v1/monitoring/thresholds/{model}" => await client.PutAsJsonAsync($"/v1/monitoring/thresholds/{await ModelAsync()}", new { latencyP95WarningMs = 50 }),
+        "GET /v1/alerts/{id}" => await client.GetAsync($"/v1/alerts/{await MonitoringRequests.AlertAsync(fixture.Galaxy)}"),
+        "POST /v1/alerts/{id}/acknowledge" => await client.PostAsJsonAsync(
+            $"/v1/alerts/{await MonitoringRequests.AlertAsync(fixture.Galaxy)}/acknowledge", new { comment = "matrix" }),
         "POST /v1/models/{id}/inference" => await client.PostAsJsonAsync(
             $"/v1/models/{await DeploymentRequests.ServedModelAsync(fixture.Http)}/inference", new { features = Input }),
         "POST /v1/models/{id}/feedback" => await FeedbackAsync(client),
         "GET /dashboard/galaxy" => await client.GetAsync("/dashboard/galaxy"),
         "GET /dashboard/galaxy/labscapes" => await client.GetAsync("/dashboard/galaxy/labscapes"),
         "GET /dashboard/galaxy/units/{id}" => await client.GetAsync("/dashboard/galaxy/units/7"),
+        "GET /dashboard/galaxy/static/{file}" => await client.GetAsync("/dashboard/galaxy/static/chart.umd.min.js"),
+        "GET /dashboard/galaxy/me" => await client.GetAsync("/dashboard/galaxy/me"),
+        "GET /dashboard/galaxy/models" => await client.GetAsync("/dashboard/galaxy/models"),
+        "GET /dashboard/galaxy/silos" => await client.GetAsync("/dashboard/galaxy/silos"),
+        "GET /dashboard/galaxy/training" => await client.GetAsync("/dashboard/galaxy/training"),
+        "GET /dashboard/galaxy/deployments" => await client.GetAsync("/dashboard/galaxy/deployments"),
+        "GET /dashboard/galaxy/approvals" => await client.GetAsync("/dashboard/galaxy/approvals"),
+        "GET /dashboard/galaxy/alerts" => await client.GetAsync("/dashboard/galaxy/alerts"),
+        "POST /graphql" => await client.PostAsJsonAsync("/graphql", new { query = "{ __typename }" }),
+        "GET /graphql" => await client.GetAsync("/graphql?query=%7B__typename%7D"),
+        "GET /metrics" => await client.GetAsync("/metrics"),
         _ => throw new InvalidOperationException($"The matrix names {endpoint}, which this test cannot call yet: add it here."),
     };
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Galaxy.Client;
+using Galaxy.Contracts;
 
 namespace Galaxy.Gateway.Tests;
 
@@ -21,7 +22,7 @@ public sealed class RegistrySdkTests(GatewayFixture fixture)
         var again = await engineer.UploadDatasetAsync(RegistryRequests.UniqueName("sdk-again"), "label", csv);
         var model = await engineer.CreateModelAsync(name, "made by the SDK", new Dictionary<string, string> { ["team"] = "sdk" });
         var updated = await engineer.UpdateModelAsync(name, description: "described again");
-        var version = await engineer.RegisterVersionAsync(name, new NewVersion(2, 3, 2, "CrossEntropy", RegistryRequests.Weights)
+        var version = await engineer.RegisterVersionAsync(name, new RegisterVersionRequest(2, 3, 2, "CrossEntropy", RegistryRequests.Weights)
         {
             Classes = ["no", "yes"], Metrics = new Dictionary<string, double> { ["accuracy"] = 0.75 }, Dataset = dataset.Name,
         });
@@ -64,10 +65,10 @@ public sealed class RegistrySdkTests(GatewayFixture fixture)
         var engineer = await SignedInAsync(TestAccounts.AiEngineer);
         var name = RegistryRequests.UniqueName("sdk-problems");
         await engineer.CreateModelAsync(name);
-        await engineer.RegisterVersionAsync(name, new NewVersion(2, 3, 2, "CrossEntropy", RegistryRequests.Weights));
+        await engineer.RegisterVersionAsync(name, new RegisterVersionRequest(2, 3, 2, "CrossEntropy", RegistryRequests.Weights));
         using var csv = new MemoryStream(Encoding.UTF8.GetBytes(RegistryRequests.UniqueCsv()));
         var dataset = await engineer.UploadDatasetAsync(RegistryRequests.UniqueName("sdk-used"), "label", csv);
-        await engineer.RegisterVersionAsync(name, new NewVersion(2, 3, 2, "CrossEntropy", RegistryRequests.Weights) { Dataset = dataset.Id.ToString() });
+        await engineer.RegisterVersionAsync(name, new RegisterVersionRequest(2, 3, 2, "CrossEntropy", RegistryRequests.Weights) { Dataset = dataset.Id.ToString() });
 
         var missing = await Assert.ThrowsAsync<GalaxyNotFoundException>(() => engineer.GetModelAsync("no-such-model"));
         var noVersion = await Assert.ThrowsAsync<GalaxyNotFoundException>(() => engineer.GetVersionAsync(name, "9"));

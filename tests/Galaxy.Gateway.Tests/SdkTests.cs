@@ -1,4 +1,5 @@
 using Galaxy.Client;
+using Galaxy.Contracts;
 
 namespace Galaxy.Gateway.Tests;
 

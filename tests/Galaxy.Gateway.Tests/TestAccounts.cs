@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Hosting;
 namespace Galaxy.Gateway.Tests;
 
 /// <summary>
-/// The test gateway's accounts: one per role, named after it, plus a spare CEO for the tests that spend TOTP codes (a code
-/// is good once per account). Hashes use few PBKDF2 iterations so that sign-ins stay fast.
+/// The test gateway's accounts: one per role, named after it, plus spare CEOs for the tests that spend TOTP codes (a code
+/// is good once per account): one for the TOTP tests, one for the dashboard's browser. Hashes use few PBKDF2 iterations so that sign-ins stay fast.
 /// </summary>
 public static class TestAccounts
 {
@@ -15,6 +15,7 @@ public static class TestAccounts
     public const string AiEngineer = "ai_engineer";
     public const string Operator = "operator";
     public const string TotpCeo = "ceo-totp";
+    public const string DashboardCeo = "ceo-dashboard";
 
     public static readonly IReadOnlyDictionary<string, string> RoleAccounts = new Dictionary<string, string>
     {
@@ -24,7 +25,7 @@ public static class TestAccounts
     private static readonly (string Name, string Role)[] Accounts =
     [
         (Ceo, Roles.Ceo), (Cto, Roles.Cto), (LeadAi, Roles.LeadAi), (AiEngineer, Roles.AiEngineer), (Operator, Roles.Operator),
-        (TotpCeo, Roles.Ceo),
+        (TotpCeo, Roles.Ceo), (DashboardCeo, Roles.Ceo),
     ];
 
     // A fixed secret per account, so that tests can compute codes.

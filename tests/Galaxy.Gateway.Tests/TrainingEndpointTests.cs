@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Galaxy.Client;
+using Galaxy.Contracts;
 
 namespace Galaxy.Gateway.Tests;
 

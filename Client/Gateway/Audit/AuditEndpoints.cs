@@ -1,3 +1,4 @@
+using Galaxy.Contracts;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Persistence.Audit;
 
@@ -18,12 +19,12 @@ internal static class AuditEndpoints
         audit.MapGet("/verify", Verify).WithName("VerifyAudit")
             .WithSummary("Recomputes the whole chain in the gateway and holds it to the signed checkpoints; names the first broken row and the checkpoint it broke.");
         audit.MapGet("/checkpoints", Checkpoints).WithName("ListAuditCheckpoints").WithSummary("The signed checkpoints, oldest first.");
-        audit.MapPost("/checkpoints", Checkpoint).Audited("audit.checkpoint").WithName("CheckpointAudit")
+        audit.MapPost("/checkpoints", Checkpoint).Audited("audit.checkpoint").ProducesProblem(StatusCodes.Status409Conflict).WithName("CheckpointAudit")
             .WithSummary("Signs a checkpoint of the rows appended since the last one and hands it to the witness.");
         return audit;
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<AuditRecord>>, ProblemHttpResult>> Read(
+    private static async Task<Results<Ok<AuditRecordResponse[]>, ProblemHttpResult>> Read(
         AuditChain chain, CancellationToken cancellationToken, long after = 0, int limit = 100)
     {
         if (after < 0 || limit is < 1 or > MaxPage)
@@ -31,16 +32,16 @@ internal static class AuditEndpoints
             return Problems.InvalidInput($"'after' must be ≥ 0 and 'limit' in 1…{MaxPage}.");
         }
 
-        return TypedResults.Ok(await chain.ReadAsync(after, limit, cancellationToken));
+        return TypedResults.Ok((await chain.ReadAsync(after, limit, cancellationToken)).Select(AuditMapping.ToResponse).ToArray());
     }
 
-    private static async Task<Ok<AuditReport>> Verify(AuditChain chain, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await chain.VerifyAsync(cancellationToken));
+    private static async Task<Ok<AuditReportResponse>> Verify(AuditChain chain, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await chain.VerifyAsync(cancellationToken)).ToResponse());
 
-    private static async Task<Ok<IReadOnlyList<AuditCheckpoint>>> Checkpoints(AuditChain chain, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await chain.CheckpointsAsync(cancellationToken));
+    private static async Task<Ok<AuditCheckpointResponse[]>> Checkpoints(AuditChain chain, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await chain.CheckpointsAsync(cancellationToken)).Select(AuditMapping.ToResponse).ToArray());
 
-    private static async Task<Results<Created<AuditCheckpoint>, NoContent, ProblemHttpResult>> Checkpoint(
+    private static async Task<Results<Created<AuditCheckpointResponse>, NoContent, ProblemHttpResult>> Checkpoint(
         AuditChain chain, CancellationToken cancellationToken)
     {
         if (!chain.CanSign)
@@ -52,7 +53,7 @@ internal static class AuditEndpoints
         try
         {
             return await chain.CheckpointAsync(cancellationToken) is { } written
-                ? TypedResults.Created($"/v1/audit/checkpoints/{written.Id}", written)
+                ? TypedResults.Created($"/v1/audit/checkpoints/{written.Id}", written.ToResponse())
                 : TypedResults.NoContent();
         }
         catch (AuditChainBrokenException broken)

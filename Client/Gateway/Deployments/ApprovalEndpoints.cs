@@ -1,10 +1,12 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Galaxy.Contracts;
 using Galaxy.Gateway.Audit;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Gateway.RateLimits;
 using Galaxy.Registry;
 using Galaxy.Registry.Deployments;
+using VersionStatus = Galaxy.Registry.VersionStatus;
 
 namespace Galaxy.Gateway.Deployments;
 
@@ -23,11 +25,11 @@ internal static class ApprovalEndpoints
         approvals.MapPost("/", RequestApproval).RequireAuthorization(Permissions.RequestApproval).RequireRateLimiting(RateLimitGroups.Approvals)
             .Audited("approval.request").WithName("RequestCeoApproval").WithSummary("Asks the CEO to approve a version (requestCEOApproval).");
         approvals.MapPost("/{id}/decision", Decide).RequireAuthorization(Permissions.DecideApprovals).RequireRateLimiting(RateLimitGroups.Approvals)
-            .Audited("approval.decide").WithName("DecideApproval").WithSummary("The CEO approves or rejects, with a comment.");
+            .Audited("approval.decide").ProducesProblem(StatusCodes.Status409Conflict).WithName("DecideApproval").WithSummary("The CEO approves or rejects, with a comment.");
         return approvals;
     }
 
-    private static async Task<Results<Ok<ApprovalPage>, ProblemHttpResult>> List(
+    private static async Task<Results<Ok<PageResponse<ApprovalResponse>>, ProblemHttpResult>> List(
         ApprovalStore approvals, CancellationToken cancellationToken, string? status = null, int offset = 0, int limit = 100)
     {
         var statusName = status?.ToUpperInvariant();
@@ -42,11 +44,11 @@ internal static class ApprovalEndpoints
         }
 
         var page = await approvals.ListAsync(statusName, offset, limit, cancellationToken);
-        return TypedResults.Ok(new ApprovalPage(page.Items.Select(ApprovalResponse.From).ToArray(), page.Offset, page.Limit, page.Total));
+        return TypedResults.Ok(new PageResponse<ApprovalResponse>(page.Items.Select(DeploymentMapping.ToResponse).ToArray(), page.Offset, page.Limit, page.Total));
     }
 
-    private static async Task<Results<Created<ApprovalResponse>, ProblemHttpResult>> RequestApproval(
-        ApprovalRequestBody body, ClaimsPrincipal user, ModelRegistry registry, ApprovalStore approvals, CancellationToken cancellationToken)
+    internal static async Task<Results<Created<ApprovalResponse>, ProblemHttpResult>> RequestApproval(
+        ApprovalRequestSpec body, ClaimsPrincipal user, ModelRegistry registry, ApprovalStore approvals, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(body.Model) || string.IsNullOrWhiteSpace(body.Reason))
         {
@@ -68,11 +70,11 @@ internal static class ApprovalEndpoints
 
         var approval = await approvals.RequestAsync(
             model.Id, version.Version, null, body.Reason, JsonSerializer.Serialize(version.Metrics), GuardianClaims.SubjectOf(user), cancellationToken);
-        return TypedResults.Created($"/v1/guardian/approvals/{approval.Id}", ApprovalResponse.From(approval));
+        return TypedResults.Created($"/v1/guardian/approvals/{approval.Id}", approval.ToResponse());
     }
 
     private static async Task<Results<Ok<ApprovalResponse>, ProblemHttpResult>> Decide(
-        string id, DecisionBody body, ClaimsPrincipal user, ModelRegistry registry, ApprovalStore approvals, IClusterClient cluster,
+        string id, DecisionRequest body, ClaimsPrincipal user, ModelRegistry registry, ApprovalStore approvals, IClusterClient cluster,
         CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var approvalId))
@@ -111,26 +113,9 @@ internal static class ApprovalEndpoints
         }
 
         await TellDeploymentAsync(decided, cluster);
-        return TypedResults.Ok(ApprovalResponse.From(decided));
+        return TypedResults.Ok(decided.ToResponse());
     }
 
     private static Task TellDeploymentAsync(Approval approval, IClusterClient cluster) =>
         approval.DeploymentId is { } deployment ? cluster.GetGrain<IDeploymentGrain>(deployment).Decide(approval.Id) : Task.CompletedTask;
 }
-
-/// <summary>An approval request and its decision; <c>figures</c> are what the request was made on (Guardian's check, or the version's metrics).</summary>
-public sealed record ApprovalResponse(
-    Guid Id, Training.NamedReference Model, int Version, Guid? DeploymentId, string Reason, JsonElement Figures, string Status, string RequestedBy,
-    DateTimeOffset RequestedAt, string? DecidedBy, DateTimeOffset? DecidedAt, string? Comment)
-{
-    public static ApprovalResponse From(Approval approval)
-    {
-        using var figures = JsonDocument.Parse(approval.FiguresJson);
-        return new ApprovalResponse(
-            approval.Id, new Training.NamedReference(approval.ModelId, approval.ModelName), approval.Version, approval.DeploymentId, approval.Reason,
-            figures.RootElement.Clone(), approval.Status, approval.RequestedBy, approval.RequestedAt, approval.DecidedBy, approval.DecidedAt,
-            approval.Comment);
-    }
-}
-
-public sealed record ApprovalPage(ApprovalResponse[] Items, int Offset, int Limit, long Total);

@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Security.Claims;
+using Galaxy.Contracts;
 using Galaxy.Gateway.Audit;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Gateway.RateLimits;
 using Galaxy.Registry;
 using Galaxy.Registry.Deployments;
+using VersionStatus = Galaxy.Registry.VersionStatus;
 
 namespace Galaxy.Gateway.Deployments;
 
@@ -18,7 +20,7 @@ internal static class DeploymentEndpoints
     public static IEndpointRouteBuilder MapDeploymentEndpoints(this IEndpointRouteBuilder routes)
     {
         var byModel = routes.MapGroup("/v1/models/{id}/deployments").WithTags("Deployments").RequireRateLimiting(RateLimitGroups.Models);
-        byModel.MapPost("/", Start).RequireAuthorization(Permissions.Deploy).Audited("deployment.start")
+        byModel.MapPost("/", Start).RequireAuthorization(Permissions.Deploy).Audited("deployment.start").ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("StartDeployment").WithSummary("Deploys a version to labscapes under a canary plan, after Guardian's check or the CEO's approval.");
         byModel.MapGet("/", ListForModel).RequireAuthorization(Permissions.ReadDeployments)
             .WithName("ListModelDeployments").WithSummary("A model's deployments, newest first.");
@@ -28,13 +30,13 @@ internal static class DeploymentEndpoints
             .WithName("ListDeployments").WithSummary("Deployments, newest first, optionally of one status.");
         deployments.MapGet("/{id}", Get).RequireAuthorization(Permissions.ReadDeployments)
             .WithName("GetDeployment").WithSummary("A deployment: its plan, step, Guardian's check, each analysis and its history.");
-        deployments.MapPost("/{id}/rollback", Rollback).RequireAuthorization(Permissions.Rollback).Audited("deployment.rollback")
+        deployments.MapPost("/{id}/rollback", Rollback).RequireAuthorization(Permissions.Rollback).Audited("deployment.rollback").ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("RollbackDeployment").WithSummary("Rolls a deployment back now (in progress, or succeeded and not since superseded): its labscapes serve what they served before.");
         return routes;
     }
 
-    private static async Task<Results<Accepted<DeploymentResponse>, ProblemHttpResult>> Start(
-        string id, DeploymentBody body, ClaimsPrincipal user, ModelRegistry registry, TopologyCache topology, IClusterClient cluster,
+    internal static async Task<Results<Accepted<DeploymentResponse>, ProblemHttpResult>> Start(
+        string id, DeploymentSpec body, ClaimsPrincipal user, ModelRegistry registry, TopologyCache topology, IClusterClient cluster,
         TimeProvider clock, CancellationToken cancellationToken)
     {
         var (plan, problems) = DeploymentMapping.ToPlan(body.Canary);
@@ -72,7 +74,7 @@ internal static class DeploymentEndpoints
         return TypedResults.Accepted($"/v1/deployments/{deploymentId}", deployment.ToResponse());
     }
 
-    private static async Task<Results<Ok<DeploymentPage>, ProblemHttpResult>> ListForModel(
+    private static async Task<Results<Ok<PageResponse<DeploymentSummary>>, ProblemHttpResult>> ListForModel(
         string id, ModelRegistry registry, DeploymentStore deployments, CancellationToken cancellationToken, string? status = null, int offset = 0,
         int limit = 100)
     {
@@ -80,7 +82,7 @@ internal static class DeploymentEndpoints
         return model is null ? Problems.ModelNotFound(id) : await PageAsync(deployments, status, model.Id, offset, limit, cancellationToken);
     }
 
-    private static Task<Results<Ok<DeploymentPage>, ProblemHttpResult>> List(
+    private static Task<Results<Ok<PageResponse<DeploymentSummary>>, ProblemHttpResult>> List(
         DeploymentStore deployments, CancellationToken cancellationToken, string? status = null, int offset = 0, int limit = 100) =>
         PageAsync(deployments, status, null, offset, limit, cancellationToken);
 
@@ -90,12 +92,12 @@ internal static class DeploymentEndpoints
             : NoSuchDeployment(id);
 
     private static async Task<Results<Ok<DeploymentResponse>, ProblemHttpResult>> Rollback(
-        string id, RollbackBody body, ClaimsPrincipal user, IClusterClient cluster) =>
+        string id, RollbackRequest body, ClaimsPrincipal user, IClusterClient cluster) =>
         Guid.TryParse(id, out var deploymentId)
             ? TypedResults.Ok((await cluster.GetGrain<IDeploymentGrain>(deploymentId).Rollback(GuardianClaims.SubjectOf(user), body.Reason ?? "")).ToResponse())
             : NoSuchDeployment(id);
 
-    private static async Task<Results<Ok<DeploymentPage>, ProblemHttpResult>> PageAsync(
+    private static async Task<Results<Ok<PageResponse<DeploymentSummary>>, ProblemHttpResult>> PageAsync(
         DeploymentStore deployments, string? status, Guid? modelId, int offset, int limit, CancellationToken cancellationToken)
     {
         var statusName = status?.ToUpperInvariant();
@@ -110,7 +112,7 @@ internal static class DeploymentEndpoints
         }
 
         var page = await deployments.ListAsync(statusName, modelId, offset, limit, cancellationToken);
-        return TypedResults.Ok(new DeploymentPage(page.Items.Select(row => row.ToSummary()).ToArray(), page.Offset, page.Limit, page.Total));
+        return TypedResults.Ok(new PageResponse<DeploymentSummary>(page.Items.Select(row => row.ToSummary()).ToArray(), page.Offset, page.Limit, page.Total));
     }
 
     private static ProblemHttpResult NoSuchDeployment(string id) => Problems.DeploymentNotFound($"No deployment has the id '{id}'.");

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Galaxy.Contracts;
 using Galaxy.Registry.Deployments;
 
 namespace Galaxy.Gateway.Deployments;
@@ -6,7 +8,7 @@ namespace Galaxy.Gateway.Deployments;
 internal static class DeploymentMapping
 {
     /// <summary>The body's plan over the default one; every problem with it.</summary>
-    public static (CanaryPlan Plan, IReadOnlyList<string> Problems) ToPlan(CanaryBody? body)
+    public static (CanaryPlan Plan, IReadOnlyList<string> Problems) ToPlan(CanarySpec? body)
     {
         var defaults = CanaryPlan.Default;
         var plan = new CanaryPlan(
@@ -28,7 +30,7 @@ internal static class DeploymentMapping
         return new DeploymentResponse(
             deployment.DeploymentId,
             deployment.Status.ToWireName(),
-            new Training.NamedReference(request.Version.ModelId, request.Version.ModelName),
+            new NamedReference(request.Version.ModelId, request.Version.ModelName),
             request.Version.Version,
             request.Labscapes,
             new CanaryResponse(
@@ -52,8 +54,17 @@ internal static class DeploymentMapping
     }
 
     public static DeploymentSummary ToSummary(this DeploymentRow row) => new(
-        row.DeploymentId, row.Status, new Training.NamedReference(row.ModelId, row.ModelName), row.Version, row.Labscapes, row.Step,
+        row.DeploymentId, row.Status, new NamedReference(row.ModelId, row.ModelName), row.Version, row.Labscapes, row.Step,
         row.CanaryPercent, row.RequestedBy, row.CreatedAt, row.UpdatedAt, row.EndedAt, row.Error);
+
+    public static ApprovalResponse ToResponse(this Approval approval)
+    {
+        using var figures = JsonDocument.Parse(approval.FiguresJson);
+        return new ApprovalResponse(
+            approval.Id, new NamedReference(approval.ModelId, approval.ModelName), approval.Version, approval.DeploymentId, approval.Reason,
+            figures.RootElement.Clone(), approval.Status, approval.RequestedBy, approval.RequestedAt, approval.DecidedBy, approval.DecidedAt,
+            approval.Comment);
+    }
 
     private static WindowResponse Window(VersionFigures figures) =>
         new(figures.Requests, figures.ErrorRate, figures.LatencyP95Ms, figures.Feedback, figures.Accuracy);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Galaxy.Contracts;
 using Galaxy.Gateway.Audit;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Gateway.RateLimits;
@@ -20,7 +21,7 @@ internal static class DatasetEndpoints
         var maxUploadBytes = routes.ServiceProvider.GetRequiredService<IOptions<DatasetOptions>>().Value.MaxUploadBytes;
         var datasets = routes.MapGroup("/v1/datasets").WithTags("Datasets").RequireRateLimiting(RateLimitGroups.Models);
         datasets.MapPost("/", Upload).RequireAuthorization(Permissions.WriteDatasets).Audited("dataset.upload", streamedBody: true)
-            .WithBodyLimit(maxUploadBytes).Accepts<string>("text/csv")
+            .WithBodyLimit(maxUploadBytes).Accepts<string>("text/csv").ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithName("UploadDataset").WithSummary(
                 "Uploads a CSV (text/csv; ?name=NAME&label=COLUMN): a header, numeric features, one label column. "
                 + "201 when new, 200 when the same content is stored already; 422 personal-data when a column looks like personal data "
@@ -29,12 +30,12 @@ internal static class DatasetEndpoints
             .WithName("ListDatasets").WithSummary("Datasets, newest first, in pages.");
         datasets.MapGet("/{id}", GetDataset).RequireAuthorization(Permissions.ReadDatasets)
             .WithName("GetDataset").WithSummary("A dataset's schema, size, content hash and class counts.");
-        datasets.MapDelete("/{id}", DeleteDataset).RequireAuthorization(Permissions.DeleteDatasets).Audited("dataset.delete")
+        datasets.MapDelete("/{id}", DeleteDataset).RequireAuthorization(Permissions.DeleteDatasets).Audited("dataset.delete").ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("DeleteDataset").WithSummary("Deletes a dataset; 409 while a version, an evaluation or a training job refers to it.");
         return datasets;
     }
 
-    private static async Task<Results<Created<DatasetInfo>, Ok<DatasetInfo>, ProblemHttpResult>> Upload(
+    private static async Task<Results<Created<DatasetResponse>, Ok<DatasetResponse>, ProblemHttpResult>> Upload(
         HttpRequest request, ClaimsPrincipal user, DatasetStore datasets, IOptions<DatasetOptions> options, ILogger<DatasetStore> logger,
         CancellationToken cancellationToken, string? name = null, string? label = null)
     {
@@ -69,17 +70,17 @@ internal static class DatasetEndpoints
 
         var registration = await datasets.RegisterOrReuseAsync(name, table, bytes, GuardianClaims.SubjectOf(user), cancellationToken);
         return registration.IsNew
-            ? TypedResults.Created($"/v1/datasets/{registration.Dataset.Id}", registration.Dataset)
-            : TypedResults.Ok(registration.Dataset);
+            ? TypedResults.Created($"/v1/datasets/{registration.Dataset.Id}", registration.Dataset.ToResponse())
+            : TypedResults.Ok(registration.Dataset.ToResponse());
     }
 
-    private static async Task<Ok<Page<DatasetInfo>>> ListDatasets(
+    private static async Task<Ok<PageResponse<DatasetResponse>>> ListDatasets(
         DatasetStore datasets, CancellationToken cancellationToken, int offset = 0, int limit = 100) =>
-        TypedResults.Ok(await datasets.ListAsync(offset, limit, cancellationToken));
+        TypedResults.Ok((await datasets.ListAsync(offset, limit, cancellationToken)).ToResponse(RegistryMapping.ToResponse));
 
-    private static async Task<Results<Ok<DatasetInfo>, ProblemHttpResult>> GetDataset(
+    private static async Task<Results<Ok<DatasetResponse>, ProblemHttpResult>> GetDataset(
         string id, DatasetStore datasets, CancellationToken cancellationToken) =>
-        await datasets.FindAsync(id, cancellationToken) is { } dataset ? TypedResults.Ok(dataset) : Problems.DatasetNotFound(id);
+        await datasets.FindAsync(id, cancellationToken) is { } dataset ? TypedResults.Ok(dataset.ToResponse()) : Problems.DatasetNotFound(id);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteDataset(
         string id, ClaimsPrincipal user, DatasetStore datasets, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Galaxy.Contracts;
 using Galaxy.Gateway.Audit;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Gateway.RateLimits;
@@ -8,7 +9,7 @@ internal static class LabscapeEndpoints
 {
     public static RouteGroupBuilder MapLabscapeEndpoints(this IEndpointRouteBuilder routes)
     {
-        var labscapes = routes.MapGroup("/v1/labscapes").WithTags("Labscapes");
+        var labscapes = routes.MapGroup("/v1/labscapes").WithTags("Labscapes").ProducesProblem(StatusCodes.Status504GatewayTimeout);
         labscapes.MapGet("/", ListLabscapes).RequireAuthorization(Permissions.Read)
             .WithName("ListLabscapes").WithSummary("The galaxy's labscapes and their unit ranges.");
         labscapes.MapGet("/{id}", GetLabscape).RequireAuthorization(Permissions.Read)
@@ -20,7 +21,7 @@ internal static class LabscapeEndpoints
 
     public static RouteGroupBuilder MapGalaxyEndpoints(this IEndpointRouteBuilder routes)
     {
-        var galaxy = routes.MapGroup("/v1/galaxy").WithTags("Galaxy");
+        var galaxy = routes.MapGroup("/v1/galaxy").WithTags("Galaxy").ProducesProblem(StatusCodes.Status504GatewayTimeout);
         galaxy.MapPost("/tick", Tick).RequireAuthorization(Permissions.Tick).RequireRateLimiting(RateLimitGroups.Inference).Audited("galaxy.tick")
             .WithName("Tick").WithSummary("One forward pass for every unit.");
         return galaxy;
@@ -32,7 +33,7 @@ internal static class LabscapeEndpoints
         var labscapes = Enumerable.Range(0, galaxy.Labscapes)
             .Select(id => new LabscapeSummary(id, (long)id * galaxy.UnitsPerLabscape, galaxy.UnitsPerLabscape))
             .ToArray();
-        return TypedResults.Ok(new LabscapeList(galaxy, labscapes));
+        return TypedResults.Ok(new LabscapeList(galaxy.ToResponse(), labscapes));
     }
 
     private static async Task<Results<Ok<LabscapeResponse>, ProblemHttpResult>> GetLabscape(
@@ -44,7 +45,7 @@ internal static class LabscapeEndpoints
         }
 
         var labscape = cluster.GetLabscape(labscapeId);
-        return TypedResults.Ok(new LabscapeResponse(await labscape.GetState(), await labscape.GetMetrics()));
+        return TypedResults.Ok(new LabscapeResponse((await labscape.GetState()).ToResponse(), (await labscape.GetMetrics()).ToResponse()));
     }
 
     private static async Task<Results<Ok<BulkPredictResponse>, ProblemHttpResult>> PredictMany(
@@ -63,7 +64,7 @@ internal static class LabscapeEndpoints
         return TypedResults.Ok(new BulkPredictResponse(labscapeId, request.Units!, outputs));
     }
 
-    private static async Task<Results<Ok<GalaxyTickSummary>, ProblemHttpResult>> Tick(
+    private static async Task<Results<Ok<TickResponse>, ProblemHttpResult>> Tick(
         TickRequest request, IClusterClient cluster)
     {
         if (RequestChecks.Vector(request.Input, "input") is { } problem)
@@ -71,7 +72,7 @@ internal static class LabscapeEndpoints
             return problem;
         }
 
-        return TypedResults.Ok(await cluster.GetGrain<IGalaxyGrain>(0).Tick(request.Input!));
+        return TypedResults.Ok((await cluster.GetGrain<IGalaxyGrain>(0).Tick(request.Input!)).ToResponse());
     }
 
     private static ProblemHttpResult? CheckRows(BulkPredictRequest request, GalaxyTopology galaxy, int labscapeId)

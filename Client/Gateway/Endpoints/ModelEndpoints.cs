@@ -2,7 +2,10 @@ using System.Security.Claims;
 using Galaxy.Gateway.Audit;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Gateway.RateLimits;
+using Galaxy.Contracts;
 using Galaxy.Registry;
+using VersionStatus = Galaxy.Registry.VersionStatus;
+using VersionStatusNames = Galaxy.Registry.VersionStatusNames;
 
 namespace Galaxy.Gateway.Endpoints;
 
@@ -16,7 +19,7 @@ internal static class ModelEndpoints
     public static RouteGroupBuilder MapModelEndpoints(this IEndpointRouteBuilder routes)
     {
         var models = routes.MapGroup("/v1/models").WithTags("Models").RequireRateLimiting(RateLimitGroups.Models);
-        models.MapPost("/", CreateModel).RequireAuthorization(Permissions.WriteModels).Audited("model.create")
+        models.MapPost("/", CreateModel).RequireAuthorization(Permissions.WriteModels).Audited("model.create").ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("CreateModel").WithSummary("A new model: a unique name, a description and tags.");
         models.MapGet("/", SearchModels).RequireAuthorization(Permissions.ReadModels)
             .WithName("SearchModels").WithSummary(
@@ -37,9 +40,9 @@ internal static class ModelEndpoints
             .WithName("GetWeights").WithSummary("A version's packed weights: W1 | b1 | W2 | b2, row-major.");
         versions.MapGet("/{v}/evaluations", ListEvaluations).RequireAuthorization(Permissions.ReadModels)
             .WithName("ListEvaluations").WithSummary("A version's evaluations on datasets, newest first.");
-        versions.MapPost("/{v}/approve", Approve).RequireAuthorization(Permissions.ApproveModels).Audited("model.version.approve")
+        versions.MapPost("/{v}/approve", Approve).RequireAuthorization(Permissions.ApproveModels).Audited("model.version.approve").ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("ApproveVersion").WithSummary("PENDING → APPROVED; 409 from any other status.");
-        versions.MapPost("/{v}/retire", Retire).RequireAuthorization(Permissions.RetireModels).Audited("model.version.retire")
+        versions.MapPost("/{v}/retire", Retire).RequireAuthorization(Permissions.RetireModels).Audited("model.version.retire").ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("RetireVersion").WithSummary("→ RETIRED, from any status but RETIRED.");
 
         var aliases = models.MapGroup("/{id}/aliases");
@@ -52,15 +55,15 @@ internal static class ModelEndpoints
         return models;
     }
 
-    private static async Task<Results<Created<ModelInfo>, ProblemHttpResult>> CreateModel(
+    private static async Task<Results<Created<ModelResponse>, ProblemHttpResult>> CreateModel(
         CreateModelRequest request, ClaimsPrincipal user, ModelRegistry registry, CancellationToken cancellationToken)
     {
         var model = await registry.CreateModelAsync(
             request.Name ?? "", request.Description ?? "", request.Tags ?? [], GuardianClaims.SubjectOf(user), cancellationToken);
-        return TypedResults.Created($"/v1/models/{model.Name}", model);
+        return TypedResults.Created($"/v1/models/{model.Name}", model.ToResponse());
     }
 
-    private static async Task<Results<Ok<Page<ModelInfo>>, ProblemHttpResult>> SearchModels(
+    private static async Task<Results<Ok<PageResponse<ModelResponse>>, ProblemHttpResult>> SearchModels(
         ModelRegistry registry, CancellationToken cancellationToken,
         string? search = null, string[]? tag = null, string? status = null, int offset = 0, int limit = 100)
     {
@@ -86,13 +89,14 @@ internal static class ModelEndpoints
             latestStatus = parsed;
         }
 
-        return TypedResults.Ok(await registry.SearchModelsAsync(new ModelQuery(search, tags, latestStatus, offset, limit), cancellationToken));
+        var page = await registry.SearchModelsAsync(new ModelQuery(search, tags, latestStatus, offset, limit), cancellationToken);
+        return TypedResults.Ok(page.ToResponse(RegistryMapping.ToResponse));
     }
 
-    private static async Task<Results<Ok<ModelInfo>, ProblemHttpResult>> GetModel(string id, ModelRegistry registry, CancellationToken cancellationToken) =>
-        await registry.FindModelAsync(id, cancellationToken) is { } model ? TypedResults.Ok(model) : Problems.ModelNotFound(id);
+    private static async Task<Results<Ok<ModelResponse>, ProblemHttpResult>> GetModel(string id, ModelRegistry registry, CancellationToken cancellationToken) =>
+        await registry.FindModelAsync(id, cancellationToken) is { } model ? TypedResults.Ok(model.ToResponse()) : Problems.ModelNotFound(id);
 
-    private static async Task<Results<Ok<ModelInfo>, ProblemHttpResult>> UpdateModel(
+    private static async Task<Results<Ok<ModelResponse>, ProblemHttpResult>> UpdateModel(
         string id, UpdateModelRequest request, ClaimsPrincipal user, ModelRegistry registry, CancellationToken cancellationToken)
     {
         if (await registry.FindModelAsync(id, cancellationToken) is not { } model)
@@ -100,11 +104,11 @@ internal static class ModelEndpoints
             return Problems.ModelNotFound(id);
         }
 
-        return TypedResults.Ok(await registry.UpdateModelAsync(
-            model.Id, request.Description, request.Tags, GuardianClaims.SubjectOf(user), cancellationToken));
+        var updated = await registry.UpdateModelAsync(model.Id, request.Description, request.Tags, GuardianClaims.SubjectOf(user), cancellationToken);
+        return TypedResults.Ok(updated.ToResponse());
     }
 
-    private static async Task<Results<Created<ModelVersion>, ProblemHttpResult>> RegisterVersion(
+    private static async Task<Results<Created<ModelVersionResponse>, ProblemHttpResult>> RegisterVersion(
         string id, RegisterVersionRequest request, ClaimsPrincipal user, ModelRegistry registry, DatasetStore datasets,
         CancellationToken cancellationToken)
     {
@@ -130,16 +134,16 @@ internal static class ModelEndpoints
         }
 
         // Without preprocessing, raw features; an impossible width gets none, and the registry refuses the architecture.
-        var preprocessing = request.Preprocessing ?? Preprocessing.Identity(inputs is >= 1 and <= CsvDataset.MaxFeatures ? inputs : 0);
+        var preprocessing = request.Preprocessing?.FromContract() ?? Preprocessing.Identity(inputs is >= 1 and <= CsvDataset.MaxFeatures ? inputs : 0);
         var version = new NewModelVersion(
             inputs, hidden, outputs, loss, weights, preprocessing,
             request.Classes ?? [], request.FeatureNames ?? [], request.Metrics ?? [],
             new VersionLineage(null, datasetId, null, request.ParentVersion, "registered"));
         var created = await registry.CreateVersionAsync(model.Id, version, GuardianClaims.SubjectOf(user), cancellationToken);
-        return TypedResults.Created($"/v1/models/{model.Name}/versions/{created.Version}", created);
+        return TypedResults.Created($"/v1/models/{model.Name}/versions/{created.Version}", created.ToResponse());
     }
 
-    private static async Task<Results<Ok<Page<ModelVersion>>, ProblemHttpResult>> ListVersions(
+    private static async Task<Results<Ok<PageResponse<ModelVersionResponse>>, ProblemHttpResult>> ListVersions(
         string id, ModelRegistry registry, CancellationToken cancellationToken, string? status = null, int offset = 0, int limit = 100)
     {
         VersionStatus? only = null;
@@ -154,15 +158,15 @@ internal static class ModelEndpoints
         }
 
         return await registry.FindModelAsync(id, cancellationToken) is { } model
-            ? TypedResults.Ok(await registry.ListVersionsAsync(model.Id, only, offset, limit, cancellationToken))
+            ? TypedResults.Ok((await registry.ListVersionsAsync(model.Id, only, offset, limit, cancellationToken)).ToResponse(RegistryMapping.ToResponse))
             : Problems.ModelNotFound(id);
     }
 
-    private static async Task<Results<Ok<ModelVersion>, ProblemHttpResult>> GetVersion(
+    private static async Task<Results<Ok<ModelVersionResponse>, ProblemHttpResult>> GetVersion(
         string id, string v, ModelRegistry registry, CancellationToken cancellationToken)
     {
         var (version, problem) = await FindVersionAsync(registry, id, v, cancellationToken);
-        return version is null ? problem! : TypedResults.Ok(version);
+        return version is null ? problem! : TypedResults.Ok(version.ToResponse());
     }
 
     private static async Task<Results<Ok<VersionWeights>, ProblemHttpResult>> GetWeights(
@@ -188,24 +192,24 @@ internal static class ModelEndpoints
         }
 
         var evaluations = await registry.ListEvaluationsAsync(version.ModelId, version.Version, cancellationToken);
-        return TypedResults.Ok(evaluations.Select(EvaluationResponse.From).ToArray());
+        return TypedResults.Ok(evaluations.Select(RegistryMapping.ToResponse).ToArray());
     }
 
-    private static Task<Results<Ok<ModelVersion>, ProblemHttpResult>> Approve(
+    private static Task<Results<Ok<ModelVersionResponse>, ProblemHttpResult>> Approve(
         string id, string v, StatusChangeRequest? request, ClaimsPrincipal user, ModelRegistry registry, CancellationToken cancellationToken) =>
         ChangeStatusAsync(id, v, VersionStatus.Approved, request?.Reason, user, registry, cancellationToken);
 
-    private static Task<Results<Ok<ModelVersion>, ProblemHttpResult>> Retire(
+    private static Task<Results<Ok<ModelVersionResponse>, ProblemHttpResult>> Retire(
         string id, string v, StatusChangeRequest? request, ClaimsPrincipal user, ModelRegistry registry, CancellationToken cancellationToken) =>
         ChangeStatusAsync(id, v, VersionStatus.Retired, request?.Reason, user, registry, cancellationToken);
 
-    private static async Task<Results<Ok<IReadOnlyList<ModelAlias>>, ProblemHttpResult>> ListAliases(
+    private static async Task<Results<Ok<AliasResponse[]>, ProblemHttpResult>> ListAliases(
         string id, ModelRegistry registry, CancellationToken cancellationToken) =>
         await registry.FindModelAsync(id, cancellationToken) is { } model
-            ? TypedResults.Ok(await registry.ListAliasesAsync(model.Id, cancellationToken))
+            ? TypedResults.Ok((await registry.ListAliasesAsync(model.Id, cancellationToken)).Select(RegistryMapping.ToResponse).ToArray())
             : Problems.ModelNotFound(id);
 
-    private static async Task<Results<Ok<ModelVersion>, ProblemHttpResult>> SetAlias(
+    private static async Task<Results<Ok<ModelVersionResponse>, ProblemHttpResult>> SetAlias(
         string id, string alias, SetAliasRequest request, ClaimsPrincipal user, ModelRegistry registry, CancellationToken cancellationToken)
     {
         if (request.Version is not { } version)
@@ -214,7 +218,7 @@ internal static class ModelEndpoints
         }
 
         return await registry.FindModelAsync(id, cancellationToken) is { } model
-            ? TypedResults.Ok(await registry.SetAliasAsync(model.Id, alias, version, GuardianClaims.SubjectOf(user), cancellationToken))
+            ? TypedResults.Ok((await registry.SetAliasAsync(model.Id, alias, version, GuardianClaims.SubjectOf(user), cancellationToken)).ToResponse())
             : Problems.ModelNotFound(id);
     }
 
@@ -230,7 +234,7 @@ internal static class ModelEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<ModelVersion>, ProblemHttpResult>> ChangeStatusAsync(
+    private static async Task<Results<Ok<ModelVersionResponse>, ProblemHttpResult>> ChangeStatusAsync(
         string id, string v, VersionStatus to, string? reason, ClaimsPrincipal user, ModelRegistry registry, CancellationToken cancellationToken)
     {
         var (version, problem) = await FindVersionAsync(registry, id, v, cancellationToken);
@@ -239,8 +243,8 @@ internal static class ModelEndpoints
             return problem!;
         }
 
-        return TypedResults.Ok(await registry.ChangeStatusAsync(
-            version.ModelId, version.Version, to, GuardianClaims.SubjectOf(user), reason, cancellationToken));
+        var changed = await registry.ChangeStatusAsync(version.ModelId, version.Version, to, GuardianClaims.SubjectOf(user), reason, cancellationToken);
+        return TypedResults.Ok(changed.ToResponse());
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Galaxy.Contracts;
 using Galaxy.Gateway.Audit;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Gateway.RateLimits;
@@ -8,12 +9,13 @@ internal static class UnitEndpoints
 {
     public static RouteGroupBuilder MapUnitEndpoints(this IEndpointRouteBuilder routes)
     {
-        var units = routes.MapGroup("/v1/units").WithTags("Units");
+        var units = routes.MapGroup("/v1/units").WithTags("Units").ProducesProblem(StatusCodes.Status504GatewayTimeout);
         units.MapGet("/{id}", GetUnit).RequireAuthorization(Permissions.Read)
             .WithName("GetUnit").WithSummary("A unit as it serves: its version, its weights, its counters; its ETag is its revision.");
         units.MapPost("/{id}/predict", Predict).RequireAuthorization(Permissions.Predict).RequireRateLimiting(RateLimitGroups.Inference)
             .WithName("PredictUnit").WithSummary("The unit's outputs for one input.");
         units.MapPost("/{id}/learn", Learn).RequireAuthorization(Permissions.Learn).RequireRateLimiting(RateLimitGroups.Inference).Audited("unit.learn")
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithName("LearnUnit").WithSummary("One durable SGD step toward a target; with If-Match, only from that revision.");
         units.MapPost("/{id}/reset", Reset).RequireAuthorization(Permissions.Reset).Audited("unit.reset")
             .WithName("ResetUnit").WithSummary("Drops the unit's own weights: it serves its labscape's version (or its seeded initial model) again.");
@@ -30,7 +32,7 @@ internal static class UnitEndpoints
 
         var unit = await cluster.GetUnit(unitId).Describe();
         response.Headers.ETag = UnitETag.For(unit.State.Revision);
-        return TypedResults.Ok(UnitResponse.From(unit));
+        return TypedResults.Ok(unit.ToResponse());
     }
 
     private static async Task<Results<Ok<PredictResponse>, ProblemHttpResult>> Predict(
@@ -81,6 +83,6 @@ internal static class UnitEndpoints
 
         var unit = cluster.GetUnit(unitId);
         await unit.Reset();
-        return TypedResults.Ok(UnitResponse.From(await unit.Describe()));
+        return TypedResults.Ok((await unit.Describe()).ToResponse());
     }
 }

@@ -1,3 +1,4 @@
+using Galaxy.Contracts;
 using Galaxy.Gateway.Audit;
 using Galaxy.Gateway.RateLimits;
 
@@ -73,8 +74,9 @@ internal static class AuthEndpoints
         return TypedResults.Created($"/v1/auth/api-keys/{issued.Info.Id}", new ApiKeyCreated(issued.Info.Id, issued.Info.Name, issued.Key, issued.Info.CreatedAt));
     }
 
-    private static async Task<Ok<IReadOnlyList<ApiKeyInfo>>> ListApiKeys(ApiKeyStore keys, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await keys.ListAsync(cancellationToken));
+    private static async Task<Ok<ApiKeyResponse[]>> ListApiKeys(ApiKeyStore keys, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await keys.ListAsync(cancellationToken))
+            .Select(key => new ApiKeyResponse(key.Id, key.Name, key.CreatedBy, key.CreatedAt, key.RevokedAt)).ToArray());
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeApiKey(string id, ApiKeyStore keys, CancellationToken cancellationToken)
     {
@@ -86,12 +88,3 @@ internal static class AuthEndpoints
         return await keys.RevokeAsync(keyId, cancellationToken) ? TypedResults.NoContent() : Problems.ApiKeyNotFound(keyId);
     }
 }
-
-public sealed record SignInRequest(string? Username, string? Password, string? Totp);
-
-public sealed record RefreshRequest(string? RefreshToken);
-
-public sealed record CreateApiKeyRequest(string? Name);
-
-/// <summary>A new API key: <c>Key</c> goes in the <c>X-Api-Key</c> header and is never shown again.</summary>
-public sealed record ApiKeyCreated(Guid Id, string Name, string Key, DateTimeOffset CreatedAt);

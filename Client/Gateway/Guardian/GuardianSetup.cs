@@ -33,6 +33,7 @@ internal static class GuardianSetup
         builder.Services.AddSingleton<RefreshTokenStore>();
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddSingleton<ApiKeyStore>();
+        builder.Services.AddSingleton<ValidatedTokens>();
 
         var oidc = builder.Configuration.GetSection($"{GuardianOptions.Section}:{nameof(GuardianOptions.Oidc)}").Get<OidcOptions>();
         var authentication = builder.Services.AddAuthentication(Scheme)
@@ -47,9 +48,11 @@ internal static class GuardianSetup
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
             .AddCookie(DashboardSession.Scheme, DashboardSession.Configure);
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<GuardianOptions>, SigningKeys>((jwt, guardian, keys) =>
+            .Configure<IOptions<GuardianOptions>, SigningKeys, ValidatedTokens>((jwt, guardian, keys, validated) =>
             {
                 jwt.MapInboundClaims = false;
+                jwt.TokenHandlers.Clear();
+                jwt.TokenHandlers.Add(validated);
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = guardian.Value.Issuer,

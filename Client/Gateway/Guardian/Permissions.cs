@@ -32,6 +32,10 @@ public static class Permissions
     public const string ReadApprovals = "read-approvals";
     public const string RequestApproval = "request-approval";
     public const string DecideApprovals = "decide-approvals";
+    public const string ReadMonitoring = "read-monitoring";
+    public const string AcknowledgeAlerts = "acknowledge-alerts";
+    public const string ConfigureAlerts = "configure-alerts";
+    public const string ReadMetrics = "read-metrics";
 
     public static readonly IReadOnlyDictionary<string, string[]> Matrix = new Dictionary<string, string[]>
     {
@@ -59,6 +63,10 @@ public static class Permissions
         [ReadApprovals] = [Roles.Ceo, Roles.Cto, Roles.LeadAi],
         [RequestApproval] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer],
         [DecideApprovals] = [Roles.Ceo],
+        [ReadMonitoring] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer, Roles.Operator],
+        [AcknowledgeAlerts] = [Roles.Ceo, Roles.Cto, Roles.LeadAi, Roles.AiEngineer, Roles.Operator],
+        [ConfigureAlerts] = [Roles.Ceo, Roles.Cto, Roles.LeadAi],
+        [ReadMetrics] = [Roles.Ceo, Roles.Cto, Roles.Operator],
     };
 
     public static AuthorizationBuilder AddGuardianPolicies(this AuthorizationBuilder authorization)

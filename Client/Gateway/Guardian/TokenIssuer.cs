@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Galaxy.Contracts;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -42,6 +43,3 @@ internal sealed class TokenIssuer(SigningKeys signingKeys, IOptions<GuardianOpti
         });
     }
 }
-
-/// <summary>What <c>POST /v1/auth/token</c> and <c>/v1/auth/refresh</c> return. Lifetimes in seconds.</summary>
-public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string RefreshToken, int RefreshExpiresIn, string Role);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Galaxy.Contracts;
 using Galaxy.Gateway.Endpoints;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Gateway.RateLimits;
@@ -18,9 +19,10 @@ internal static class InferenceEndpoints
 
     public static IEndpointRouteBuilder MapInferenceEndpoints(this IEndpointRouteBuilder routes)
     {
-        var models = routes.MapGroup("/v1/models/{id}").WithTags("Inference").RequireRateLimiting(RateLimitGroups.Inference);
+        var models = routes.MapGroup("/v1/models/{id}").WithTags("Inference").RequireRateLimiting(RateLimitGroups.Inference)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
         models.MapPost("/inference", Infer).RequireAuthorization(Permissions.Predict)
-            .WithName("InferByModel").WithSummary("An answer from a unit serving the model (stable or canary, as the rollout shares them).");
+            .ProducesProblem(StatusCodes.Status409Conflict).WithName("InferByModel").WithSummary("An answer from a unit serving the model (stable or canary, as the rollout shares them).");
         models.MapPost("/feedback", Feedback).RequireAuthorization(Permissions.Predict)
             .WithName("InferenceFeedback").WithSummary("The true label of an answered request: counts toward its version's accuracy, and may teach the unit.");
         return routes;
@@ -63,10 +65,12 @@ internal static class InferenceEndpoints
             {
                 // Whatever the failure (a refusal, a deadline, an input the version does not take), it counts against the version.
                 monitor.RecordFailure(expected.Key);
+                InferenceMetrics.Record(model.Name, expected.Key, succeeded: false, Stopwatch.GetElapsedTime(started).TotalSeconds);
                 throw;
             }
 
-            var latencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var latency = Stopwatch.GetElapsedTime(started);
+            var latencyMs = latency.TotalMilliseconds;
             if (ParseVersion(answer.Version, model.Name) is not { } version)
             {
                 if (attempt == 0)
@@ -78,6 +82,7 @@ internal static class InferenceEndpoints
             }
 
             monitor.RecordAnswer(answer.Version, latencyMs);
+            InferenceMetrics.Record(model.Name, answer.Version, succeeded: true, latency.TotalSeconds);
             var classes = (await routes.VersionAsync(model.Id, version))?.Classes ?? [];
             var probabilities = classes.Length == answer.Output.Length ? Softmax(answer.Output) : null;
             var label = probabilities is null ? null : classes[ArgMax(probabilities)];

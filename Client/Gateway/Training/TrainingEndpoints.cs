@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Galaxy.Contracts;
 using Galaxy.Gateway.Audit;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Gateway.RateLimits;
@@ -41,7 +42,7 @@ internal static class TrainingEndpoints
     }
 
     private static async Task<Results<Accepted<TrainingJobResponse>, ProblemHttpResult>> Submit(
-        TrainingJobBody body, HttpContext context, ModelRegistry registry, DatasetStore datasets, IClusterClient cluster,
+        TrainingJobSpec body, HttpContext context, ModelRegistry registry, DatasetStore datasets, IClusterClient cluster,
         TimeProvider clock, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(body.Model) || string.IsNullOrWhiteSpace(body.Dataset))
@@ -79,7 +80,7 @@ internal static class TrainingEndpoints
         return TypedResults.Accepted($"/v1/training/jobs/{id}", job.ToResponse());
     }
 
-    private static async Task<Results<Ok<TrainingJobPage>, ProblemHttpResult>> List(
+    internal static async Task<Results<Ok<PageResponse<TrainingJobSummary>>, ProblemHttpResult>> List(
         TrainingJobStore jobs, ModelRegistry registry, CancellationToken cancellationToken,
         string? status = null, string? model = null, int offset = 0, int limit = 100)
     {
@@ -105,7 +106,7 @@ internal static class TrainingEndpoints
         }
 
         var page = await jobs.ListAsync(statusName, modelId, offset, limit, cancellationToken);
-        return TypedResults.Ok(new TrainingJobPage(page.Items.Select(row => row.ToSummary()).ToArray(), page.Offset, page.Limit, page.Total));
+        return TypedResults.Ok(new PageResponse<TrainingJobSummary>(page.Items.Select(row => row.ToSummary()).ToArray(), page.Offset, page.Limit, page.Total));
     }
 
     private static async Task<Results<Ok<TrainingJobResponse>, ProblemHttpResult>> Get(string id, IClusterClient cluster) =>
@@ -163,7 +164,7 @@ internal static class TrainingEndpoints
     }
 
     private static async Task<Results<Ok<VersionEvaluationResponse>, ProblemHttpResult>> Evaluate(
-        string id, string v, EvaluateBody body, HttpContext context, ModelRegistry registry, DatasetStore datasets,
+        string id, string v, EvaluateRequest body, HttpContext context, ModelRegistry registry, DatasetStore datasets,
         IClusterClient cluster, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(body.Dataset))
@@ -222,18 +223,16 @@ internal static class TrainingEndpoints
             : null;
     }
 
-    private static object Progress(TrainingJobState job) => new
-    {
-        id = job.JobId,
-        status = TrainingMapping.StatusName(job.Status),
+    private static TrainingProgress Progress(TrainingJobState job) => new(
+        job.JobId,
+        TrainingMapping.StatusName(job.Status),
         job.Progress,
         job.EpochsDone,
-        epochs = job.Request!.Recipe.Epochs,
-        bestValidationAccuracy = job.History.Count > 0 ? job.History[^1].BestValidationAccuracy : (double?)null,
+        job.Request!.Recipe.Epochs,
+        job.History.Count > 0 ? job.History[^1].BestValidationAccuracy : null,
         job.DeviceSeconds,
         job.CostUsd,
-        job.Revision,
-    };
+        job.Revision);
 
     private static async Task WriteEventAsync(
         HttpResponse response, string name, long id, object data, JsonSerializerOptions serializer, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Galaxy.Contracts;
 using Galaxy.Kernels;
 using Galaxy.Training;
 
@@ -7,7 +8,7 @@ namespace Galaxy.Gateway.Training;
 internal static class TrainingMapping
 {
     /// <summary>The body's recipe over the default one; every problem with it, worded for its author.</summary>
-    public static (TrainingRecipe Recipe, IReadOnlyList<string> Problems) ToRecipe(TrainingJobBody body)
+    public static (TrainingRecipe Recipe, IReadOnlyList<string> Problems) ToRecipe(TrainingJobSpec body)
     {
         var defaults = TrainingRecipe.Default;
         var problems = new List<string>();

@@ -13,6 +13,7 @@ using Galaxy.Registry.Protection;
 using Galaxy.Silo;
 using Galaxy.Silo.ControlPlane;
 using Galaxy.Silo.Health;
+using Galaxy.Telemetry;
 using Orleans.Configuration;
 
 namespace Galaxy.Operations.Tests.Kubernetes;
@@ -39,6 +40,8 @@ public static class ConfigurationKeys
         (GroupCommitStorageOptions.Section, typeof(GroupCommitStorageOptions)),
         (GalaxySiloBuilderExtensions.MembershipSection, typeof(ClusterMembershipOptions)),
         (GalaxySiloBuilderExtensions.CollectionSection, typeof(GrainCollectionOptions)),
+        (MetricsOptions.Section, typeof(MetricsOptions)),
+        (LogFileOptions.Section, typeof(LogFileOptions)),
     ];
 
     public static readonly IReadOnlyList<(string Section, Type Options)> Gateway =
@@ -51,6 +54,8 @@ public static class ConfigurationKeys
         (TransportSecurityOptions.Section, typeof(TransportSecurityOptions)),
         (DataProtectionOptions.Section, typeof(DataProtectionOptions)),
         (AuditOptions.Section, typeof(AuditOptions)),
+        (MetricsOptions.Section, typeof(MetricsOptions)),
+        (LogFileOptions.Section, typeof(LogFileOptions)),
     ];
 
     /// <summary>Keys read one by one: the connection string, the storage provider, the dashboard's interval.</summary>

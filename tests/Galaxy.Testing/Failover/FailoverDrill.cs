@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using Galaxy.Client;
+using Galaxy.Contracts;
 using Galaxy.Testing.Processes;
-using UnitState = Galaxy.Client.UnitState;
+using UnitState = Galaxy.Contracts.UnitResponse;
 
 namespace Galaxy.Testing.Failover;
 

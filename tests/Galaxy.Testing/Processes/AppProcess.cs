@@ -30,6 +30,9 @@ public sealed class AppProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The operating system's id of the process (for a diagnostics client, say).</summary>
+    public int Id => _process.Id;
+
     /// <summary>The CPU time the process has used so far.</summary>
     public TimeSpan ProcessorTime
     {
@@ -37,6 +40,16 @@ public sealed class AppProcess : IAsyncDisposable
         {
             _process.Refresh();
             return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>The memory the process holds now (its working set).</summary>
+    public long WorkingSetBytes
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.WorkingSet64;
         }
     }
 

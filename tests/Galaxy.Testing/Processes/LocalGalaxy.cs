@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Galaxy.Client;
+using Galaxy.Contracts;
 using Galaxy.Grains;
 using GalaxyTopology = Galaxy.Grains.GalaxyTopology;
 using Galaxy.Gateway.Guardian;
@@ -39,6 +40,7 @@ public sealed class LocalGalaxy : IAsyncDisposable
 
     private readonly List<AppProcess> _silos = [];
     private readonly List<Uri> _siloHealth = [];
+    private readonly List<Uri> _siloMetrics = [];
     private readonly LocalGalaxyOptions _options;
 
     private LocalGalaxy(PostgresServer database, string clusterId, GalaxyTopology topology, LocalGalaxyOptions options)
@@ -69,6 +71,9 @@ public sealed class LocalGalaxy : IAsyncDisposable
 
     /// <summary>Each silo's health endpoint (<c>Galaxy:Health:Port</c>), in the order of <see cref="Silos"/>.</summary>
     public IReadOnlyList<Uri> SiloHealth => _siloHealth;
+
+    /// <summary>Each silo's Prometheus endpoint (<c>Galaxy:Metrics:Port</c>, <c>/metrics</c>), in the order of <see cref="Silos"/>.</summary>
+    public IReadOnlyList<Uri> SiloMetrics => _siloMetrics;
 
     public GatewayProcess? Gateway { get; private set; }
 
@@ -139,6 +144,7 @@ public sealed class LocalGalaxy : IAsyncDisposable
 
         _silos.Clear();
         _siloHealth.Clear();
+        _siloMetrics.Clear();
         Gateway = null;
     }
 
@@ -182,17 +188,19 @@ public sealed class LocalGalaxy : IAsyncDisposable
             ["Galaxy:Cluster:ServiceId"] = ClusterId,
             ["Galaxy:Topology:Labscapes"] = options.Labscapes.ToString(CultureInfo.InvariantCulture),
             ["Galaxy:Topology:UnitsPerLabscape"] = options.UnitsPerLabscape.ToString(CultureInfo.InvariantCulture),
-            ["Logging:LogLevel:Default"] = "Warning",
         };
 
         for (var i = 0; i < options.Silos; i++)
         {
             var healthPort = LoopbackPort.Free();
             _siloHealth.Add(new Uri($"http://127.0.0.1:{healthPort.ToString(CultureInfo.InvariantCulture)}"));
+            var metricsPort = LoopbackPort.Free();
+            _siloMetrics.Add(new Uri($"http://127.0.0.1:{metricsPort.ToString(CultureInfo.InvariantCulture)}/metrics"));
             _silos.Add(AppProcess.Start($"silo-{i}", "Silo/Galaxy.Silo", new Dictionary<string, string>(WithTls(common, options.Tls?.Silo))
             {
                 ["Galaxy:Cluster:SiloName"] = $"silo-{i}",
                 ["Galaxy:Health:Port"] = healthPort.ToString(CultureInfo.InvariantCulture),
+                ["Galaxy:Metrics:Port"] = metricsPort.ToString(CultureInfo.InvariantCulture),
                 ["Galaxy:Cluster:SiloPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
                 ["Galaxy:Cluster:GatewayPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
             }, LogDirectory, DeployedEnvironment.Silo()));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Galaxy.Client;
+using Galaxy.Contracts;
 
 namespace Galaxy.Testing.Recovery;
 

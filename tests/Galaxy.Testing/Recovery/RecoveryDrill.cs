@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using Galaxy.Client;
+using Galaxy.Contracts;
 using Galaxy.Operations.Backup;
 using Galaxy.Operations.Postgres;
 using Galaxy.Operations.Restore;
 using Galaxy.Testing.Failover;
 using Galaxy.Testing.Processes;
-using UnitState = Galaxy.Client.UnitState;
+using UnitState = Galaxy.Contracts.UnitResponse;
 
 namespace Galaxy.Testing.Recovery;
 
