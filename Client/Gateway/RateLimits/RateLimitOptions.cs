@@ -3,9 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Galaxy.Gateway.RateLimits;
 
 /// <summary>
-/// Requests each principal may make per endpoint group, bound from <c>Galaxy:RateLimits</c>. Defaults are the seed's;
-/// only the groups with endpoints today are enforced (models, inference, sign-in); the others wait for the rest of the
-/// control plane.
+/// Requests each principal may make per endpoint group, bound from <c>Galaxy:RateLimits</c>. Defaults are the seed's.
 /// </summary>
 public sealed class RateLimitOptions
 {
