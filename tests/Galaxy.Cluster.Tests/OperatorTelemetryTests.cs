@@ -27,7 +27,7 @@ public sealed class OperatorTelemetryTests
             var client = await galaxy.SignInAsync(http);
             for (var unit = 0; unit < 16; unit++)
             {
-                await UntilAnsweredAsync(() => client.PredictAsync(unit, Input));
+                await ColdStart.UntilAnsweredAsync(() => client.PredictAsync(unit, Input));
             }
 
             await RefusedSignInLoggedAsync(galaxy, http);
@@ -55,25 +55,6 @@ public sealed class OperatorTelemetryTests
         {
             galaxy.KeepLogs = true;
             throw;
-        }
-    }
-
-    // A unit's first call activates it and its labscape, which on a busy machine can outlast the gateway's 5 s wait
-    // for a silo's answer; a predict is safe to repeat until one arrives.
-    private static async Task UntilAnsweredAsync(Func<Task> predict)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            try
-            {
-                await predict();
-                return;
-            }
-            catch (GalaxyUnavailableException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(250);
-            }
         }
     }
 

@@ -33,7 +33,7 @@ public sealed class TlsModeTests
             var client = await galaxy.SignInAsync(http);
             foreach (var unit in new long[] { 0, 5 })
             {
-                await UntilAnsweredAsync(() => client.PredictAsync(unit, Input));
+                await ColdStart.UntilAnsweredAsync(() => client.PredictAsync(unit, Input));
                 var learned = await client.LearnAsync(unit, Input, [1, 0, 0, 0]);
                 Assert.Equal(4, (await client.PredictAsync(unit, Input)).Length);
                 Assert.True(learned.Revision > 0);
@@ -48,25 +48,6 @@ public sealed class TlsModeTests
         {
             galaxy.KeepLogs = true;
             throw;
-        }
-    }
-
-    // A unit's first call activates it and its labscape, over TLS, which on a busy machine can outlast the gateway's 5 s
-    // wait for a silo's answer; a predict is safe to repeat until one arrives.
-    private static async Task UntilAnsweredAsync(Func<Task> predict)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            try
-            {
-                await predict();
-                return;
-            }
-            catch (GalaxyUnavailableException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(250);
-            }
         }
     }
 
