@@ -105,14 +105,14 @@ internal static class DashboardEndpoints
         return TypedResults.Ok(new ApprovalsPanel(page.Items.Select(DeploymentMapping.ToResponse).ToArray()));
     }
 
-    /// <summary>Every labscape's batching figures and silo, asked of all labscapes at once.</summary>
     /// <summary>The firing alerts, as <c>GET /v1/alerts?state=firing</c> answers them, for the page's session.</summary>
     private static async Task<Ok<AlertPage>> FiringAlerts(AlertStore alerts, CancellationToken cancellationToken)
     {
         var page = await alerts.ListAsync(AlertStates.Firing, null, 0, Paging.MaxLimit, cancellationToken);
-        return TypedResults.Ok(new AlertPage(page.Items.Select(alert => alert.ToResponse()).ToArray(), page.Offset, page.Limit, page.Total));
+        return TypedResults.Ok(page.ToResponse());
     }
 
+    /// <summary>Every labscape's batching figures and silo, asked of all labscapes at once.</summary>
     private static async Task<Ok<LabscapeLoad[]>> Labscapes(IClusterClient cluster, TopologyCache topology)
     {
         var galaxy = await topology.GetAsync();

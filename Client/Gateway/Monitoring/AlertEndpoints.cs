@@ -52,7 +52,7 @@ internal static class AlertEndpoints
         }
 
         var page = await alerts.ListAsync(state, severity, offset, limit, cancellationToken);
-        return TypedResults.Ok(new AlertPage(page.Items.Select(alert => alert.ToResponse()).ToArray(), page.Offset, page.Limit, page.Total));
+        return TypedResults.Ok(page.ToResponse());
     }
 
     private static async Task<Results<Ok<DeliveryPage>, ProblemHttpResult>> Deliveries(

@@ -1,4 +1,5 @@
 using Galaxy.Contracts;
+using Galaxy.Registry;
 using Galaxy.Registry.Monitoring;
 
 namespace Galaxy.Gateway.Monitoring;
@@ -6,6 +7,9 @@ namespace Galaxy.Gateway.Monitoring;
 /// <summary>Monitoring's records as the HTTP contracts show them.</summary>
 internal static class MonitoringMapping
 {
+    public static AlertPage ToResponse(this Page<AlertRow> page) =>
+        new(page.Items.Select(alert => alert.ToResponse()).ToArray(), page.Offset, page.Limit, page.Total);
+
     public static ThresholdsResponse ToResponse(this ModelThresholds thresholds, NamedReference model, ThresholdsRow? set) => new(
         model, thresholds.LatencyP95WarningMs, thresholds.LatencyP95CriticalMs, thresholds.AccuracyWarning, thresholds.AccuracyCritical,
         thresholds.ThroughputWarning, thresholds.ThroughputCritical, thresholds.MinFeedback, set is null, set?.UpdatedBy, set?.UpdatedAt);
