@@ -47,9 +47,17 @@ public sealed record InputPreprocessing(float[] Offsets, float[] Scales);
 
 /// <summary>
 /// Where a version came from: its training job, its dataset and that dataset's content hash, and for a derived version the
-/// version it came from and how (<c>trained</c>, <c>registered</c>, …).
+/// version it came from and how (<c>trained</c>, <c>registered</c>, or an optimization: <c>int8</c>, <c>pruned</c>,
+/// <c>distilled</c>, joined by <c>+</c>), with the settings it was made with.
 /// </summary>
-public sealed record LineageResponse(Guid? TrainingJobId, Guid? DatasetId, string? DatasetSha256, int? ParentVersion, string Technique);
+public sealed record LineageResponse(Guid? TrainingJobId, Guid? DatasetId, string? DatasetSha256, int? ParentVersion, string Technique)
+{
+    /// <summary>An optimization's settings (<c>pruneFraction</c>, <c>studentHidden</c>, …); null for trained and registered versions.</summary>
+    public IReadOnlyDictionary<string, string>? Settings { get; init; }
+
+    /// <summary>Whether the version serves from int8 tables (its technique ends in <c>int8</c>; its weights are the dequantised ones).</summary>
+    public bool ServesInt8 { get; init; }
+}
 
 /// <summary>A registered version, without its weights (<c>…/weights</c> has those).</summary>
 public sealed record ModelVersionResponse(

@@ -28,7 +28,11 @@ internal static class RegistryMapping
         version.Loss, version.Preprocessing.ToContract(), version.Classes, version.FeatureNames, version.Metrics,
         new LineageResponse(
             version.Lineage.TrainingJobId, version.Lineage.DatasetId, version.Lineage.DatasetSha256, version.Lineage.ParentVersion,
-            version.Lineage.Technique),
+            version.Lineage.Technique)
+        {
+            Settings = version.Lineage.Settings,
+            ServesInt8 = version.Lineage.ServesInt8,
+        },
         version.Aliases, version.CreatedBy, version.CreatedAt, version.StatusChangedAt, version.StatusReason);
 
     public static InputPreprocessing ToContract(this Preprocessing preprocessing) => new(preprocessing.Offsets, preprocessing.Scales);
