@@ -79,6 +79,8 @@ public sealed class GraphQLMatrixTests(GatewayFixture fixture)
             "GalaxyModel.performance" => $"{{ modelById(id: \"{await ModelAsync()}\") {{ performance {{ requests }} }} }}",
             "GalaxyModel.deployment" => $"{{ modelById(id: \"{await ModelAsync()}\") {{ deployment {{ id }} }} }}",
             "Mutation.deployModel" => $"mutation {{ deployModel(input: {{ modelId: \"{await ModelAsync()}\", labscapes: [{DeploymentRequests.Labscape}] }}) {{ id }} }}",
+            "Mutation.optimizeModel" =>
+                $"mutation {{ optimizeModel(modelId: \"{(await OptimizationRequests.TrainedAsync(fixture.Http)).Model}\", optimization: {{ technique: \"int8\" }}) {{ version }} }}",
             "Mutation.requestCEOApproval" => $"mutation {{ requestCEOApproval(modelId: \"{await ModelAsync()}\", reason: \"matrix\") {{ id }} }}",
             _ => throw new InvalidOperationException($"The GraphQL matrix names {field}, which this test cannot ask yet: add it here."),
         };

@@ -95,6 +95,31 @@ public sealed class GraphQLTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task optimizeModel_makes_a_version_as_REST_would_and_refuses_as_REST_does()
+    {
+        var (model, parent) = await OptimizationRequests.TrainedAsync(fixture.Http);
+        using var engineer = await fixture.ClientForAsync(TestAccounts.AiEngineer);
+
+        var answer = await engineer.GraphQLAsync(
+            "mutation($model: ID!, $version: String) { optimizeModel(modelId: $model, optimization: { version: $version, technique: \"prune\", pruneFraction: 0.25, fineTuneEpochs: 1 }) "
+            + "{ model version parentVersion status technique architecture accuracy keptRatio parameterBytes rowsPerSecond } }",
+            new { model, version = parent.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var tooWide = await engineer.GraphQLAsync(
+            "mutation($model: ID!) { optimizeModel(modelId: $model, optimization: { studentHidden: 8 }) { version } }", new { model });
+
+        Assert.Empty(answer.ErrorCodes());
+        var result = answer.GetProperty("data").GetProperty("optimizeModel");
+        Assert.Equal((model, parent, "PENDING", "pruned", "16-6-4"), (result.GetProperty("model").GetString(), result.GetProperty("parentVersion").GetInt32(),
+            result.GetProperty("status").GetString(), result.GetProperty("technique").GetString(), result.GetProperty("architecture").GetString()));
+        var rest = await (await fixture.Http.GetAsync($"/v1/models/{model}/versions/{result.GetProperty("version").GetInt32()}")).JsonAsync();
+        Assert.Equal("0.25", rest.GetProperty("lineage").GetProperty("settings").GetProperty("pruneFraction").GetString());
+        Assert.Equal(["invalid-optimization"], tooWide.ErrorCodes());
+        using var ceo = await fixture.ClientForAsync(TestAccounts.Ceo);
+        Assert.Contains(await AuditRowsAsync(ceo), row => row.GetProperty("action").GetString() == "model.version.optimize"
+            && row.GetProperty("target").GetString() == "/graphql#optimizeModel" && row.GetProperty("principal").GetString() == TestAccounts.AiEngineer);
+    }
+
+    [Fact]
     public async Task A_refused_mutation_carries_RESTs_code_and_is_audited_with_its_status()
     {
         using var engineer = await fixture.ClientForAsync(TestAccounts.AiEngineer);

@@ -46,4 +46,53 @@ public sealed class PlanTests
         Assert.Equal("distilled", new OptimizationPlan { StudentHidden = 32 }.Technique);
         Assert.NotEmpty(new OptimizationPlan().Problems(Model, true, 0));
     }
+
+    [Fact]
+    public void Out_of_range_settings_are_each_a_problem()
+    {
+        var plan = new OptimizationPlan
+        {
+            StudentHidden = 0, DistillEpochs = 0, HardTargetWeight = 2, Temperature = 0, EnsembleSize = 0, FineTuneEpochs = -1, PruneFraction = double.NaN,
+        };
+
+        var problems = plan.Problems(Model, isClassifier: true, populationSize: 4);
+
+        Assert.Equal(7, problems.Count);
+        Assert.Contains(problems, problem => problem.StartsWith("studentHidden must be at least 1", StringComparison.Ordinal));
+        Assert.Contains(problems, problem => problem.StartsWith("distillEpochs", StringComparison.Ordinal));
+        Assert.Contains(problems, problem => problem.StartsWith("hardTargetWeight", StringComparison.Ordinal));
+        Assert.Contains(problems, problem => problem.StartsWith("temperature", StringComparison.Ordinal));
+        Assert.Contains(problems, problem => problem.StartsWith("ensembleSize", StringComparison.Ordinal));
+        Assert.Contains(problems, problem => problem.StartsWith("fineTuneEpochs", StringComparison.Ordinal));
+        Assert.Contains(problems, problem => problem.StartsWith("pruneFraction", StringComparison.Ordinal));
+        Assert.Contains(
+            new OptimizationPlan { PruneFraction = 0.003 }.Problems(Model, true, 0), problem => problem.Contains("removes none", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_distilled_plan_records_its_teacher_and_an_optimized_model_its_figures_against_its_parent()
+    {
+        var plan = new OptimizationPlan { StudentHidden = 32, Teacher = TeacherKind.Ensemble, EnsembleSize = 4, Int8 = true };
+        var settings = plan.Settings();
+        var original = new ModelScore(0.98, 38_440, 1_000);
+        var model = new OptimizedModel(plan, new MlpArchitecture(64, 32, 10), [], new ModelScore(0.97, 2_800, 4_000), 0.97 / 0.98)
+        {
+            TeacherAccuracy = 0.985,
+        };
+
+        Assert.Equal("distilled+int8", plan.Technique);
+        Assert.Equal("ensemble of 4", settings["teacher"]);
+        Assert.Equal("32", settings["studentHidden"]);
+        Assert.Equal("int8, one scale per row", settings["weights"]);
+        var metrics = model.Metrics(original);
+        Assert.Equal(0.97, metrics["validation_accuracy"]);
+        Assert.Equal(0.98, metrics["parent_validation_accuracy"]);
+        Assert.Equal(2_800, metrics["parameter_bytes"]);
+        Assert.Equal(38_440, metrics["parent_parameter_bytes"]);
+        Assert.Equal(4_000, metrics["forward_rows_per_s"]);
+        Assert.Equal(0.985, metrics["teacher_validation_accuracy"]);
+        Assert.False(metrics.ContainsKey("fine_tuned"));
+        Assert.True(model.Int8);
+        Assert.Equal(1.0, (model with { PrunedAccuracyBeforeFineTuning = 0.9, FineTuned = true }).Metrics(original)["fine_tuned"]);
+    }
 }

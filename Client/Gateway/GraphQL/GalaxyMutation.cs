@@ -1,6 +1,7 @@
 using Galaxy.Contracts;
 using Galaxy.Gateway.Deployments;
 using Galaxy.Gateway.Guardian;
+using Galaxy.Gateway.Optimization;
 using Galaxy.Registry;
 using Galaxy.Registry.Deployments;
 using GraphQL;
@@ -9,9 +10,9 @@ using GraphQL.Types;
 namespace Galaxy.Gateway.GraphQL;
 
 /// <summary>
-/// The seed's mutations that have a REST route today: <c>deployModel</c> (<c>POST /v1/models/{id}/deployments</c>) and
-/// <c>requestCEOApproval</c> (<c>POST /v1/guardian/approvals</c>), through the very same handlers, so they check,
-/// refuse and audit alike. (<c>optimizeModel</c> waits for the optimization routes.)
+/// The seed's mutations, each through its REST route's very handler, so they check, refuse and audit alike:
+/// <c>deployModel</c> (<c>POST /v1/models/{id}/deployments</c>), <c>optimizeModel</c>
+/// (<c>POST /v1/models/{id}/versions/{v}/optimize</c>) and <c>requestCEOApproval</c> (<c>POST /v1/guardian/approvals</c>).
 /// </summary>
 internal sealed class GalaxyMutation : ObjectGraphType
 {
@@ -32,6 +33,24 @@ internal sealed class GalaxyMutation : ObjectGraphType
                     input.ModelId, spec, context.User!, services.GetRequiredService<ModelRegistry>(), services.GetRequiredService<TopologyCache>(),
                     services.GetRequiredService<IClusterClient>(), services.GetRequiredService<TimeProvider>(), context.CancellationToken);
                 return GraphQLErrors.Unwrap<DeploymentResponse>(result.Result);
+            });
+        Field<NonNullGraphType<OptimizationResultType>>("optimizeModel")
+            .Description("Makes a technique's result (int8, pruning, distillation, or prune and int8) the model's next version, PENDING, with lineage to the one optimized.")
+            .Argument<NonNullGraphType<IdGraphType>>("modelId")
+            .Argument<NonNullGraphType<OptimizationConfigType>>("optimization")
+            .Requires(Permissions.Optimize, audit: "model.version.optimize")
+            .ResolveAsync(async context =>
+            {
+                var config = context.GetArgument<OptimizationConfig>("optimization");
+                var services = context.RequestServices!;
+                var result = await OptimizationEndpoints.Optimize(
+                    context.GetArgument<string>("modelId"), config.Version ?? "latest",
+                    new OptimizeBody(
+                        config.Technique, config.StudentHidden, config.EnsembleTeacher, config.EnsembleSize, config.DistillEpochs, config.PruneFraction,
+                        config.FineTuneEpochs, config.Int8, config.Dataset),
+                    context.User!, services.GetRequiredService<ModelRegistry>(), services.GetRequiredService<DatasetStore>(),
+                    services.GetRequiredService<IClusterClient>(), context.CancellationToken);
+                return GraphQLErrors.Unwrap<OptimizedVersionResponse>(result.Result);
             });
         Field<NonNullGraphType<ApprovalRequestType>>("requestCEOApproval")
             .Description("Asks the CEO to approve the model's latest version.")

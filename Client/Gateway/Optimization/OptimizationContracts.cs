@@ -1,4 +1,4 @@
-using Galaxy.Registry;
+using Galaxy.Contracts;
 
 namespace Galaxy.Gateway.Optimization;
 
@@ -24,4 +24,4 @@ public sealed record OptimizeBody(
     int? FineTuneEpochs, bool? Int8, string? Dataset);
 
 /// <summary>The version an optimization registered (PENDING, lineage to its parent), and how its technique did.</summary>
-public sealed record OptimizedVersionResponse(ModelVersion Version, TechniqueOutcome Outcome);
+public sealed record OptimizedVersionResponse(ModelVersionResponse Version, TechniqueOutcome Outcome);

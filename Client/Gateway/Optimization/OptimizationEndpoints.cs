@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Galaxy.Gateway.Audit;
+using Galaxy.Gateway.Endpoints;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Gateway.RateLimits;
 using Galaxy.Optimization;
@@ -62,7 +63,8 @@ internal static class OptimizationEndpoints
         return TypedResults.Ok(analysis);
     }
 
-    private static async Task<Results<Created<OptimizedVersionResponse>, ProblemHttpResult>> Optimize(
+    /// <summary>The optimize route's handler, which GraphQL's <c>optimizeModel</c> calls too.</summary>
+    internal static async Task<Results<Created<OptimizedVersionResponse>, ProblemHttpResult>> Optimize(
         string id, string v, OptimizeBody body, ClaimsPrincipal user, ModelRegistry registry, DatasetStore datasets, IClusterClient cluster,
         CancellationToken cancellationToken)
     {
@@ -87,7 +89,7 @@ internal static class OptimizationEndpoints
         var optimized = await cluster.GetGrain<IOptimizationGrain>(0)
             .Optimize(new OptimizationTarget(version!.ModelId, version.Version, datasetId), plan!, GuardianClaims.SubjectOf(user));
         var created = await registry.FindVersionAsync(optimized.ModelId, optimized.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
-        return TypedResults.Created($"/v1/models/{version.ModelName}/versions/{optimized.Version}", new OptimizedVersionResponse(created!, optimized.Outcome));
+        return TypedResults.Created($"/v1/models/{version.ModelName}/versions/{optimized.Version}", new OptimizedVersionResponse(created!.ToResponse(), optimized.Outcome));
     }
 
     /// <summary>The body's plan: a preset's settings, overridden by the fields given; and every problem with it for this version.</summary>
