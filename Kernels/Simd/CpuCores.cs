@@ -10,6 +10,9 @@ internal sealed class CpuCores(int threads)
 {
     private const int ChunksPerThread = 4;
 
+    // More threads than cores would only preempt each other mid-stream (a thread pool grown by earlier work has them).
+    private readonly ParallelOptions _oneThreadACore = new() { MaxDegreeOfParallelism = threads };
+
     public int Threads { get; } = threads;
 
     /// <summary>Runs <paramref name="body"/>(start, end) over chunks of [0, count) of at least <paramref name="minPerChunk"/> items.</summary>
@@ -22,7 +25,7 @@ internal sealed class CpuCores(int threads)
             return;
         }
 
-        Parallel.For(0, chunks, chunk => body(Boundary(count, chunks, chunk), Boundary(count, chunks, chunk + 1)));
+        Parallel.For(0, chunks, _oneThreadACore, chunk => body(Boundary(count, chunks, chunk), Boundary(count, chunks, chunk + 1)));
     }
 
     private static int Boundary(int count, int chunks, int chunk) => (int)((long)count * chunk / chunks);
