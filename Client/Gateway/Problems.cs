@@ -133,6 +133,10 @@ public static class Problems
     public static ProblemHttpResult ApprovalNotFound(string id) => Create(
         StatusCodes.Status404NotFound, "approval-not-found", "No such approval", $"No approval has the id '{id}'.");
 
+    public static ProblemHttpResult Overloaded(int limit, int retryAfterSeconds) => Create(
+        StatusCodes.Status503ServiceUnavailable, "gateway-overloaded", "The gateway is at its limit of requests in flight",
+        $"This gateway already has {limit} predicts, learns and inferences in flight; retry after {retryAfterSeconds} s.");
+
     public static ProblemHttpResult RateLimited(string group, TimeSpan retryAfter) => Create(
         StatusCodes.Status429TooManyRequests, "rate-limited", "Rate limit reached",
         $"Too many {group} requests from this principal; retry after {Math.Ceiling(retryAfter.TotalSeconds)} s.");

@@ -20,6 +20,7 @@ using Galaxy.Registry.Training;
 using Galaxy.Telemetry;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Galaxy.Gateway.Overload;
 
 // appsettings.json (the log levels among it) is read from beside the program, wherever it was started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -34,6 +35,7 @@ builder.Services.AddHostedService<SchemaStartup>();
 builder.AddGalaxyClusterClient();
 builder.AddGuardian();
 builder.AddGalaxyRateLimits();
+builder.AddGalaxyInFlightLimit();
 builder.Services.AddSingleton<TopologyCache>();
 builder.AddGalaxyAudit();
 builder.Services.AddOptions<DataProtectionOptions>().Bind(builder.Configuration.GetSection(DataProtectionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -69,6 +71,7 @@ app.UseExceptionHandler();
 app.UseHsts();
 app.UseStatusCodePages();
 app.UseMiddleware<BodyLimit>();
+app.UseMiddleware<InFlightLimit>();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseMiddleware<AuditTrail>();

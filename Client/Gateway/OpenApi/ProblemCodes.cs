@@ -34,7 +34,7 @@ internal static class ProblemCodes
         [StatusCodes.Status415UnsupportedMediaType] = ["unsupported-media-type"],
         [StatusCodes.Status422UnprocessableEntity] = ["step-rejected", "personal-data"],
         [StatusCodes.Status429TooManyRequests] = ["rate-limited", "overloaded"],
-        [StatusCodes.Status503ServiceUnavailable] = ["cluster-unavailable", "storage-unavailable", "checkpoints-unavailable"],
+        [StatusCodes.Status503ServiceUnavailable] = ["cluster-unavailable", "storage-unavailable", "checkpoints-unavailable", "gateway-overloaded"],
         [StatusCodes.Status504GatewayTimeout] = ["deadline-exceeded", "no-answer"],
     };
 
