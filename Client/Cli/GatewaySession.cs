@@ -8,7 +8,8 @@ namespace Galaxy.Cli;
 /// <summary>
 /// How the commands that talk to the gateway sign in: to the gateway <c>./galaxy up</c> started (or <c>--gateway</c>),
 /// as <c>--user</c> (default <c>lead</c>, LEAD_AI) with <c>--password</c>, which defaults to that account's line in the
-/// bootstrap credentials <c>./galaxy up</c> wrote (<c>$GALAXY_STATE_DIR/bootstrap-credentials.txt</c>).
+/// bootstrap credentials <c>./galaxy up</c> wrote (<c>$GALAXY_STATE_DIR/bootstrap-credentials.txt</c>), and
+/// <c>--totp</c>, the current code of an account with a second factor (the CEO's).
 /// </summary>
 internal sealed partial class GatewaySession
 {
@@ -22,22 +23,27 @@ internal sealed partial class GatewaySession
 
     public Option<string?> Password { get; } = new("--password") { Description = "Its password (default: from the bootstrap credentials)" };
 
+    public Option<string?> Totp { get; } = new("--totp") { Description = "The current code of its second factor, for an account that has one" };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Gateway);
         command.Options.Add(User);
         command.Options.Add(Password);
+        command.Options.Add(Totp);
     }
 
-    public async Task<GalaxyClient> SignInAsync(ParseResult result, CancellationToken cancellationToken) =>
-        (await SignInWithTokensAsync(result, cancellationToken)).Client;
+    /// <summary>Signs in as <c>--user</c>, or as <paramref name="unnamedUser"/> (when given) if the command line names none.</summary>
+    public async Task<GalaxyClient> SignInAsync(ParseResult result, CancellationToken cancellationToken, string? unnamedUser = null) =>
+        (await SignInWithTokensAsync(result, cancellationToken, unnamedUser)).Client;
 
-    public async Task<(GalaxyClient Client, TokenResponse Tokens)> SignInWithTokensAsync(ParseResult result, CancellationToken cancellationToken)
+    public async Task<(GalaxyClient Client, TokenResponse Tokens)> SignInWithTokensAsync(
+        ParseResult result, CancellationToken cancellationToken, string? unnamedUser = null)
     {
-        var user = result.GetValue(User)!;
+        var user = result.GetResult(User) is { Implicit: false } || unnamedUser is null ? result.GetValue(User)! : unnamedUser;
         var password = result.GetValue(Password) ?? BootstrapPassword(user);
         var client = new GalaxyClient(new HttpClient { BaseAddress = new Uri(result.GetValue(Gateway)!), Timeout = Timeout.InfiniteTimeSpan });
-        var tokens = await client.SignInAsync(user, password, cancellationToken: cancellationToken);
+        var tokens = await client.SignInAsync(user, password, result.GetValue(Totp), cancellationToken);
         return (client, tokens);
     }
 

@@ -1,5 +1,12 @@
 using System.CommandLine;
 using Galaxy.Cli;
+using Spectre.Console;
+
+// Piped into grep or a file, a table keeps each row on one line instead of folding at 80 columns.
+if (Console.IsOutputRedirected)
+{
+    AnsiConsole.Profile.Width = 400;
+}
 
 var root = new RootCommand("Galaxy's operator tool.")
 {
@@ -11,6 +18,10 @@ var root = new RootCommand("Galaxy's operator tool.")
     TokenCommand.Create(),
     TrainCommand.Create(),
     EvaluateCommand.Create(),
+    DeployCommand.Create(),
+    ApproveCommand.Create(),
+    ModelsCommand.Create(),
+    AlertsCommand.Create(),
     AuditCommand.Create(),
     SchemaCommand.Create(),
     DataKeysCommand.Create(),

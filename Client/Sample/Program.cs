@@ -3,15 +3,21 @@
 // It trains the digits model on datasets/optdigits-train.csv (following the job's progress), deploys the new version to
 // labscapes 0-3 under a canary, classifies digits while the canary rolls out (with feedback, which its analyses judge),
 // and reports where the deployment ended. A version Guardian does not approve on its own waits for the CEO: the app
-// then says so and stops. GALAXY_URL, GALAXY_USER (default lead), GALAXY_TOTP, GALAXY_DATASET and GALAXY_EPOCHS change
-// the defaults.
+// then says so and stops. GALAXY_URL, GALAXY_USER (default lead), GALAXY_TOTP, GALAXY_DATASET, GALAXY_EPOCHS,
+// GALAXY_HIDDEN (the hidden layer's width), GALAXY_LABSCAPES (e.g. 0,1,2,3) and GALAXY_CANARY_SECONDS (each step's
+// analysis interval, default 60) change the defaults.
 using System.Globalization;
 using Galaxy.Client;
 using Galaxy.Contracts;
 
 var gateway = new Uri(Environment.GetEnvironmentVariable("GALAXY_URL") ?? "http://127.0.0.1:5080");
 var datasetPath = Environment.GetEnvironmentVariable("GALAXY_DATASET") ?? Path.Combine("datasets", "optdigits-train.csv");
-var epochs = int.TryParse(Environment.GetEnvironmentVariable("GALAXY_EPOCHS"), CultureInfo.InvariantCulture, out var e) ? e : (int?)null;
+var epochs = Number("GALAXY_EPOCHS");
+var hidden = Number("GALAXY_HIDDEN");
+var canarySeconds = Number("GALAXY_CANARY_SECONDS") ?? 60;
+int[] labscapes = Environment.GetEnvironmentVariable("GALAXY_LABSCAPES") is { Length: > 0 } listed
+    ? [.. listed.Split(',').Select(id => int.Parse(id, CultureInfo.InvariantCulture))]
+    : [0, 1, 2, 3];
 using var http = new HttpClient { BaseAddress = gateway, Timeout = Timeout.InfiniteTimeSpan };
 var galaxy = new GalaxyClient(http);
 using var stop = new CancellationTokenSource();
@@ -42,7 +48,7 @@ try
     Console.WriteLine($"dataset {dataset.Name}: {dataset.Rows} rows, {dataset.ClassCounts.Count} classes");
 
     // 2. Train, following the job's progress as it arrives.
-    var job = await galaxy.StartTrainingAsync(new TrainingJobSpec(model.Name, dataset.Id.ToString(), "digit", Epochs: epochs), stop.Token);
+    var job = await galaxy.StartTrainingAsync(new TrainingJobSpec(model.Name, dataset.Id.ToString(), "digit", Hidden: hidden, Epochs: epochs), stop.Token);
     TrainingJobResponse? trained = null;
     await foreach (var progress in galaxy.FollowTrainingJobAsync(job.Id, stop.Token))
     {
@@ -57,10 +63,10 @@ try
         return 1;
     }
 
-    // 3. Deploy it under a canary: 25 % of the labscapes' units, then 100 %, each step judged on a minute of traffic.
+    // 3. Deploy it under a canary: 25 % of the labscapes' units, then 100 %, each step judged on an interval of traffic.
     var deployment = await galaxy.DeployAsync(
-        model.Name, version.ToString(CultureInfo.InvariantCulture), labscapes: [0, 1, 2, 3],
-        canary: new CanarySpec(Steps: [25, 100], IntervalSeconds: 60, MinSamples: 50, MinFeedback: 20), reason: "the sample app's new digits model",
+        model.Name, version.ToString(CultureInfo.InvariantCulture), labscapes,
+        canary: new CanarySpec(Steps: [25, 100], IntervalSeconds: canarySeconds, MinSamples: 50, MinFeedback: 20), reason: "the sample app's new digits model",
         cancellationToken: stop.Token);
     Console.WriteLine($"deployment {deployment.Id}: {deployment.Status}");
     if (deployment.Status == "AWAITING_APPROVAL")
@@ -98,7 +104,7 @@ try
     }
 
     Console.WriteLine();
-    Console.WriteLine($"deployment {deployment.Status}{(deployment.Error is null ? "" : ": " + deployment.Error)}");
+    Console.WriteLine($"deployment {deployment.Status}{(deployment.Error is null ? "" : ": " + deployment.Error)}; {asked} classified, {right} right");
     return deployment.Status == "SUCCEEDED" ? 0 : 1;
 }
 catch (GalaxyApiException problem)
@@ -106,3 +112,6 @@ catch (GalaxyApiException problem)
     Console.Error.WriteLine($"The gateway said {(int)problem.Status} {problem.Code}: {problem.Detail ?? problem.Title}");
     return 1;
 }
+
+static int? Number(string variable) =>
+    int.TryParse(Environment.GetEnvironmentVariable(variable), CultureInfo.InvariantCulture, out var value) ? value : null;

@@ -60,6 +60,7 @@ public class GatewayFixture : IAsyncLifetime
                 .UseSetting("Galaxy:Audit:WitnessDirectory", Path.Combine(AuditDirectory, "witness"));
             TestAccounts.Configure(web);
         });
+        Gateway = Prepare(Gateway);
         Anonymous = Gateway.CreateClient();
         Http = await ClientForAsync(TestAccounts.LeadAi);
     }
@@ -95,6 +96,9 @@ public class GatewayFixture : IAsyncLifetime
             password = password ?? TestAccounts.PasswordOf(account),
             totp = totp ?? TestAccounts.CurrentTotp(account),
         });
+
+    /// <summary>The gateway host as a derived fixture wants it, before it starts (on a real listening socket, say).</summary>
+    protected virtual WebApplicationFactory<Program> Prepare(WebApplicationFactory<Program> gateway) => gateway;
 
     public async Task DisposeAsync()
     {

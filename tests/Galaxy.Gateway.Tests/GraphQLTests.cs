@@ -172,7 +172,7 @@ public sealed class GraphQLTests(GatewayFixture fixture)
         Assert.Equal(0, data.GetProperty("unit").GetProperty("labscapeId").GetInt32());
         Assert.Equal(GalaxyTestCluster.Labscapes, data.GetProperty("labscapes").GetArrayLength());
         Assert.Equal(1, data.GetProperty("labscape").GetProperty("id").GetInt32());
-        Assert.Equal(VersionMonitorPerformance.Coverage, data.GetProperty("performanceReport").GetProperty("coverage").GetString());
+        Assert.Equal(PerformanceLogReports.Coverage, data.GetProperty("performanceReport").GetProperty("coverage").GetString());
     }
 
     [Theory]

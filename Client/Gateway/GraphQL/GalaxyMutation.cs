@@ -2,6 +2,7 @@ using Galaxy.Contracts;
 using Galaxy.Gateway.Deployments;
 using Galaxy.Gateway.Guardian;
 using Galaxy.Gateway.Optimization;
+using Galaxy.Gateway.RateLimits;
 using Galaxy.Registry;
 using Galaxy.Registry.Deployments;
 using GraphQL;
@@ -12,7 +13,8 @@ namespace Galaxy.Gateway.GraphQL;
 /// <summary>
 /// The seed's mutations, each through its REST route's very handler, so they check, refuse and audit alike:
 /// <c>deployModel</c> (<c>POST /v1/models/{id}/deployments</c>), <c>optimizeModel</c>
-/// (<c>POST /v1/models/{id}/versions/{v}/optimize</c>) and <c>requestCEOApproval</c> (<c>POST /v1/guardian/approvals</c>).
+/// (<c>POST /v1/models/{id}/versions/{v}/optimize</c>) and <c>requestCEOApproval</c> (<c>POST /v1/guardian/approvals</c>),
+/// each taking a permit from its route's rate-limit window.
 /// </summary>
 internal sealed class GalaxyMutation : ObjectGraphType
 {
@@ -22,7 +24,7 @@ internal sealed class GalaxyMutation : ObjectGraphType
         Field<NonNullGraphType<DeploymentResultType>>("deployModel")
             .Description("Deploys a version to labscapes under a canary plan, after Guardian's check or the CEO's approval.")
             .Argument<NonNullGraphType<ModelDeploymentInputType>>("input")
-            .Requires(Permissions.Deploy, audit: "deployment.start")
+            .Requires(Permissions.Deploy, audit: "deployment.start", rateLimit: RateLimitGroups.Models)
             .ResolveAsync(async context =>
             {
                 var input = context.GetArgument<ModelDeploymentInput>("input");
@@ -38,7 +40,7 @@ internal sealed class GalaxyMutation : ObjectGraphType
             .Description("Makes a technique's result (int8, pruning, distillation, or prune and int8) the model's next version, PENDING, with lineage to the one optimized.")
             .Argument<NonNullGraphType<IdGraphType>>("modelId")
             .Argument<NonNullGraphType<OptimizationConfigType>>("optimization")
-            .Requires(Permissions.Optimize, audit: "model.version.optimize")
+            .Requires(Permissions.Optimize, audit: "model.version.optimize", rateLimit: RateLimitGroups.Optimization)
             .ResolveAsync(async context =>
             {
                 var config = context.GetArgument<OptimizationConfig>("optimization");
@@ -56,7 +58,7 @@ internal sealed class GalaxyMutation : ObjectGraphType
             .Description("Asks the CEO to approve the model's latest version.")
             .Argument<NonNullGraphType<IdGraphType>>("modelId")
             .Argument<NonNullGraphType<StringGraphType>>("reason")
-            .Requires(Permissions.RequestApproval, audit: "approval.request")
+            .Requires(Permissions.RequestApproval, audit: "approval.request", rateLimit: RateLimitGroups.Approvals)
             .ResolveAsync(async context =>
             {
                 var services = context.RequestServices!;

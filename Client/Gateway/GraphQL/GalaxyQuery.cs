@@ -2,6 +2,7 @@ using Galaxy.Contracts;
 using Galaxy.Gateway.Deployments;
 using Galaxy.Gateway.Endpoints;
 using Galaxy.Gateway.Guardian;
+using Galaxy.Gateway.Monitoring;
 using Galaxy.Gateway.Training;
 using Galaxy.Registry;
 using Galaxy.Registry.Deployments;
@@ -17,9 +18,6 @@ namespace Galaxy.Gateway.GraphQL;
 /// </summary>
 internal sealed class GalaxyQuery : ObjectGraphType
 {
-    /// <summary>The most deployed versions a performance report covers.</summary>
-    public const int MaxReportVersions = 100;
-
     public GalaxyQuery()
     {
         Name = "Query";
@@ -47,25 +45,18 @@ internal sealed class GalaxyQuery : ObjectGraphType
                 return model?.ToResponse();
             });
         Field<NonNullGraphType<PerformanceReportType>>("performanceReport")
-            .Description("The inference figures of every deployed version (rolling out or rolled out), newest deployment first.")
+            .Description("Every version that served in the range, with its inference over the range, from the performance log (as GET /v1/monitoring/report).")
             .Argument<NonNullGraphType<TimeRangeInputType>>("timeRange")
-            .Requires(Permissions.ReadDeployments)
+            .Requires(Permissions.ReadMonitoring)
             .ResolveAsync(async context =>
             {
                 var range = context.GetArgument<TimeRange>("timeRange");
-                if (range.To <= range.From)
+                if (MonitoringEndpoints.RangeProblem(range.From, range.To) is { } problem)
                 {
-                    throw GraphQLErrors.From(Problems.InvalidInput("'timeRange.to' must be after 'timeRange.from'."));
+                    throw GraphQLErrors.From(problem);
                 }
 
-                var services = context.RequestServices!;
-                var deployments = services.GetRequiredService<DeploymentStore>();
-                var rolling = await deployments.ListAsync("PROGRESSING", null, 0, MaxReportVersions, context.CancellationToken);
-                var done = await deployments.ListAsync("SUCCEEDED", null, 0, MaxReportVersions, context.CancellationToken);
-                var versions = rolling.Items.Concat(done.Items)
-                    .Select(row => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{row.ModelName}:{row.Version}"))
-                    .Distinct().Take(MaxReportVersions).ToList();
-                return await services.GetRequiredService<IPerformanceSource>().ReportAsync(range.From, range.To, versions, context.CancellationToken);
+                return await context.RequestServices!.GetRequiredService<PerformanceLogReports>().ReportAsync(range.From, range.To, context.CancellationToken);
             });
         Field<UnitType>("unit").Description("A unit as it serves now.")
             .Argument<NonNullGraphType<IdGraphType>>("id")

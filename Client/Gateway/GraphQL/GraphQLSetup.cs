@@ -14,6 +14,7 @@ internal static class GraphQLSetup
     public static WebApplicationBuilder AddGalaxyGraphQL(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<IPerformanceSource, VersionMonitorPerformance>();
+        builder.Services.AddSingleton<PerformanceLogReports>();
         builder.Services.AddGraphQL(graphql => graphql
             .AddSchema<GalaxySchema>()
             .AddSystemTextJson()

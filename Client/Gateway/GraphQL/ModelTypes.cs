@@ -72,7 +72,7 @@ internal sealed class ResourceUtilizationType : ObjectGraphType<ResourceFigures>
         Field<NonNullGraphType<FloatGraphType>>("cpu").Resolve(context => context.Source.Cpu);
         Field<FloatGraphType>("gpu").Resolve(context => context.Source.Gpu);
         Field<NonNullGraphType<FloatGraphType>>("memory").Resolve(context => context.Source.Memory);
-        Field<NonNullGraphType<FloatGraphType>>("storage").Resolve(context => context.Source.Storage);
+        Field<FloatGraphType>("storage").Description("Null: no silo measures its storage.").Resolve(context => context.Source.Storage);
     }
 }
 
@@ -95,7 +95,7 @@ internal sealed class DeploymentInfoType : ObjectGraphType<DeploymentSummary>
     }
 }
 
-/// <summary>The seed's <c>PerformanceReport</c>: each deployed version's figures, and what span they cover.</summary>
+/// <summary>The seed's <c>PerformanceReport</c>: each version's figures over the range, and what they cover.</summary>
 internal sealed class PerformanceReportType : ObjectGraphType<PerformanceReportFigures>
 {
     public PerformanceReportType()

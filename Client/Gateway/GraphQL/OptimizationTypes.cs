@@ -1,4 +1,4 @@
-using Galaxy.Gateway.Optimization;
+using Galaxy.Contracts;
 using GraphQL.Types;
 
 namespace Galaxy.Gateway.GraphQL;

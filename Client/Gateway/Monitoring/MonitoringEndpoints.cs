@@ -37,9 +37,9 @@ internal static class MonitoringEndpoints
     {
         var end = to ?? clock.GetUtcNow();
         var start = from ?? end - DefaultRange;
-        if (start >= end || end - start > MaxRange)
+        if (RangeProblem(start, end) is { } rangeProblem)
         {
-            return Problems.InvalidInput(string.Create(CultureInfo.InvariantCulture, $"'from' must come before 'to', at most {MaxRange.TotalDays} days before it."));
+            return rangeProblem;
         }
 
         var maxStep = (int)Math.Ceiling((end - start).TotalSeconds);
@@ -68,6 +68,12 @@ internal static class MonitoringEndpoints
             start, end, step, options, intervals, silos,
             (id, name) => (set.GetValueOrDefault(id) ?? ModelThresholds.Default).ToResponse(new NamedReference(id, name), null) with { IsDefault = !set.ContainsKey(id) }));
     }
+
+    /// <summary>Why a report's range cannot be read (GraphQL's <c>performanceReport</c> holds its range to it too); null when it can.</summary>
+    internal static ProblemHttpResult? RangeProblem(DateTimeOffset from, DateTimeOffset to) =>
+        from >= to || to - from > MaxRange
+            ? Problems.InvalidInput(string.Create(CultureInfo.InvariantCulture, $"'from' must come before 'to', at most {MaxRange.TotalDays} days before it."))
+            : null;
 
     private static async Task<Results<Ok<ThresholdsResponse>, ProblemHttpResult>> GetThresholds(
         string model, ModelRegistry registry, ThresholdStore thresholds, CancellationToken cancellationToken)

@@ -49,6 +49,11 @@ internal static class PerformanceReports
             new ResourceThresholdsResponse(options.CpuPercent, options.GpuPercent, options.MemoryPercent));
     }
 
+    /// <summary>Each version's window over the whole range (GraphQL's report), keyed <c>name:version</c>, in the log's order.</summary>
+    public static IEnumerable<(string Key, PerformanceWindow Total)> Totals(DateTimeOffset from, DateTimeOffset to, IReadOnlyList<VersionInterval> intervals) =>
+        intervals.GroupBy(interval => (interval.ModelName, interval.Version))
+            .Select(version => ($"{version.Key.ModelName}:{version.Key.Version}", Merge(from, to, version.ToList())));
+
     private static long StepOf(DateTimeOffset at, DateTimeOffset from, int step) => (long)Math.Floor((at - from).TotalSeconds / step);
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;

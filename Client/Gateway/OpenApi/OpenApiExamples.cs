@@ -28,6 +28,10 @@ internal static class OpenApiExamples
         [typeof(ApprovalRequestSpec)] = """{"model":"digits","version":"latest","reason":"accuracy below the auto-approval bar"}""",
         [typeof(DecisionRequest)] = """{"approve":true,"comment":"reviewed the confusion matrix"}""",
         [typeof(InferenceRequest)] = """{"features":[0,0,5,13,9,1,0,0,0,0,13,15,10,15,5,0,0,3,15,2,0,11,8,0,0,4,12,0,0,8,8,0,0,5,8,0,0,9,8,0,0,4,11,0,1,12,7,0,0,2,14,5,10,12,0,0,0,0,6,13,10,0,0,0],"timeoutMs":100}""",
+        [typeof(AnalyzeBody)] = """{"model":"digits","version":"latest","fineTuneEpochs":20,"distillEpochs":60}""",
+        [typeof(OptimizeBody)] = """{"technique":"combined","fineTuneEpochs":20}""",
+        [typeof(ThresholdsBody)] = """{"latencyP95WarningMs":80,"latencyP95CriticalMs":100,"accuracyWarning":0.98,"accuracyCritical":0.975}""",
+        [typeof(AcknowledgeBody)] = """{"comment":"looking into it"}""",
         [typeof(FeedbackRequest)] = """{"requestId":"01939c6e-7b7a-7cc1-9a51-0c1e8d3f2a10","label":"0"}""",
     };
 

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Galaxy.Contracts;
 using Galaxy.Gateway.Audit;
 using Galaxy.Gateway.Endpoints;
 using Galaxy.Gateway.Guardian;
@@ -32,7 +33,7 @@ internal static class OptimizationEndpoints
         return routes;
     }
 
-    private static async Task<Results<Ok<OptimizationAnalysis>, ProblemHttpResult>> Analyze(
+    private static async Task<Results<Ok<OptimizationAnalysisResponse>, ProblemHttpResult>> Analyze(
         AnalyzeBody body, ModelRegistry registry, DatasetStore datasets, IClusterClient cluster, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(body.Model))
@@ -60,7 +61,7 @@ internal static class OptimizationEndpoints
         }
 
         var analysis = await cluster.GetGrain<IOptimizationGrain>(0).Analyze(new OptimizationTarget(version!.ModelId, version.Version, datasetId), settings);
-        return TypedResults.Ok(analysis);
+        return TypedResults.Ok(analysis.ToResponse());
     }
 
     /// <summary>The optimize route's handler, which GraphQL's <c>optimizeModel</c> calls too.</summary>
@@ -89,7 +90,7 @@ internal static class OptimizationEndpoints
         var optimized = await cluster.GetGrain<IOptimizationGrain>(0)
             .Optimize(new OptimizationTarget(version!.ModelId, version.Version, datasetId), plan!, GuardianClaims.SubjectOf(user));
         var created = await registry.FindVersionAsync(optimized.ModelId, optimized.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
-        return TypedResults.Created($"/v1/models/{version.ModelName}/versions/{optimized.Version}", new OptimizedVersionResponse(created!.ToResponse(), optimized.Outcome));
+        return TypedResults.Created($"/v1/models/{version.ModelName}/versions/{optimized.Version}", new OptimizedVersionResponse(created!.ToResponse(), optimized.Outcome.ToResponse()));
     }
 
     /// <summary>The body's plan: a preset's settings, overridden by the fields given; and every problem with it for this version.</summary>

@@ -8,8 +8,9 @@ using Microsoft.Extensions.Options;
 namespace Galaxy.Gateway.RateLimits;
 
 /// <summary>
-/// One fixed-window limiter per endpoint group and principal (the token's subject or the API key; the client address
-/// for anonymous sign-ins). A refusal is a 429 problem with <c>Retry-After</c>.
+/// One fixed-window limiter per endpoint group and principal (the token's subject or the API key, kept in the
+/// <see cref="RateLimitBook"/> that GraphQL's fields share; the client address for anonymous sign-ins). A refusal is a
+/// 429 problem with <c>Retry-After</c>.
 /// </summary>
 internal static class RateLimitSetup
 {
@@ -20,6 +21,7 @@ internal static class RateLimitSetup
             .Validate(options => RateLimitGroups.All.Select(options.For).All(limit => Validator.TryValidateObject(limit, new ValidationContext(limit), null, true)),
                 "Every rate limit needs PermitLimit ≥ 1 and WindowSeconds in 1…86400.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<RateLimitBook>();
 
         builder.Services.AddRateLimiter(limiter =>
         {
@@ -35,16 +37,27 @@ internal static class RateLimitSetup
 
     private static RateLimitPartition<string> Partition(HttpContext context, string group)
     {
-        var limit = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.For(group);
-        var principal = context.User.Identity?.IsAuthenticated == true
-            ? GuardianClaims.SubjectOf(context.User)
-            : "address:" + context.Connection.RemoteIpAddress;
-        return RateLimitPartition.GetFixedWindowLimiter(principal, _ => new FixedWindowRateLimiterOptions
+        if (context.User.Identity?.IsAuthenticated == true)
         {
-            PermitLimit = limit.PermitLimit,
-            Window = limit.Window,
-            QueueLimit = 0,
-        });
+            var book = context.RequestServices.GetRequiredService<RateLimitBook>();
+            return RateLimitPartition.Get(GuardianClaims.SubjectOf(context.User), principal => new BorrowedLimiter(book.For(group, principal)));
+        }
+
+        var limit = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.For(group);
+        return RateLimitPartition.Get("address:" + context.Connection.RemoteIpAddress, _ => RateLimitBook.Create(limit));
+    }
+
+    /// <summary>
+    /// Takes a permit for one <paramref name="group"/> request of the signed-in caller of <paramref name="context"/> from the
+    /// window its REST routes use: null when there was one, else the wait before the next.
+    /// </summary>
+    public static TimeSpan? Refusal(HttpContext context, string group)
+    {
+        var book = context.RequestServices.GetRequiredService<RateLimitBook>();
+        using var lease = book.For(group, GuardianClaims.SubjectOf(context.User)).AttemptAcquire();
+        return lease.IsAcquired
+            ? null
+            : lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.For(group).Window;
     }
 
     private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)

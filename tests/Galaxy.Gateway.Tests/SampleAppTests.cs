@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Text;
+using Galaxy.Client;
+using Galaxy.Testing.Processes;
+
+namespace Galaxy.Gateway.Tests;
+
+/// <summary>
+/// The sample app (<c>Client/Sample</c>) as a user runs it, a process of its own against the real gateway: it trains the
+/// digits model (a shorter recipe than the default), deploys it to labscape 2 under its canary and classifies digits
+/// with feedback until the canary is promoted. Bounded: killed after five minutes.
+/// </summary>
+[Collection(ListeningGatewayCollection.Name)]
+public sealed class SampleAppTests(ListeningGatewayFixture fixture)
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public async Task The_sample_trains_deploys_under_a_canary_and_classifies_until_it_is_promoted()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(RepositoryBuild.AssemblyOf("Client/Sample/Galaxy.Sample"));
+        start.Environment["GALAXY_URL"] = fixture.Address;
+        start.Environment["GALAXY_USER"] = TestAccounts.LeadAi;
+        start.Environment["GALAXY_PASSWORD"] = TestAccounts.PasswordOf(TestAccounts.LeadAi);
+        start.Environment["GALAXY_DATASET"] = Path.Combine(RepositoryBuild.Root, "datasets", "optdigits-train.csv");
+        start.Environment["GALAXY_EPOCHS"] = "60";
+        start.Environment["GALAXY_LABSCAPES"] = "2";
+        start.Environment["GALAXY_CANARY_SECONDS"] = "3";
+        using var process = Process.Start(start)!;
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
+        process.ErrorDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var bound = new CancellationTokenSource(Bound);
+        try
+        {
+            await process.WaitForExitAsync(bound.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"The sample ran past {Bound}:\n{output}");
+        }
+
+        process.WaitForExit();
+        var lead = new GalaxyClient(await fixture.ClientForAsync(TestAccounts.LeadAi));
+        var deployment = Assert.Single((await lead.ListDeploymentsAsync(model: "digits")).Items);
+        var answer = await lead.InferAsync("digits", new float[64]);
+
+        Assert.True(process.ExitCode == 0, output.ToString());
+        Assert.Contains("deployment SUCCEEDED", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal("SUCCEEDED", deployment.Status);
+        Assert.Equal(new[] { 2 }, deployment.Labscapes);
+        Assert.Equal(deployment.Version, answer.Version);
+        Assert.Equal(2, answer.UnitId / GalaxyTestCluster.UnitsPerLabscape);
+    }
+}
