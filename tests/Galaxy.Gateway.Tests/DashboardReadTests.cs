@@ -33,6 +33,10 @@ public sealed class DashboardReadTests(GatewayFixture fixture)
         Assert.True(busiest > 0, "no point of the served version shows its inference");
         var latency = figures.GetProperty("thresholds").GetProperty("latencyP95Ms");
         Assert.Equal((80.0, 100.0, "above"), (latency.GetProperty("warning").GetDouble(), latency.GetProperty("critical").GetDouble(), latency.GetProperty("direction").GetString()));
+        // A model without thresholds of its own is drawn against the seed's.
+        var own = figures.GetProperty("versions").EnumerateArray().First(v => v.GetProperty("model").GetString() == model).GetProperty("thresholds");
+        Assert.True(own.GetProperty("isDefault").GetBoolean());
+        Assert.Equal((98.0, 97.5), (own.GetProperty("accuracyPercent").GetProperty("warning").GetDouble(), own.GetProperty("accuracyPercent").GetProperty("critical").GetDouble()));
     }
 
     [Fact]

@@ -54,15 +54,31 @@ function lineChart(canvasId, yTitle, yRange = {}) {
   });
 }
 
-// A limit is a flat line across the window: dashed for a warning level, dotted for a critical one.
-function limitLine(value, critical) {
+// A limit is a flat line across the window: dashed for a warning level, dotted for a critical one. Its label (kept out
+// of the legend by its leading "·") names the models whose limit it is, when it is some models' own.
+function limitLine(value, critical, models = "") {
   return {
-    label: "·" + value, data: [{ x: -WINDOW_SECONDS, y: value }, { x: 0, y: value }], pointRadius: 0, borderWidth: 1.5,
+    label: `·${models ? models + " " : ""}${critical ? "critical" : "warning"} ${value}`,
+    data: [{ x: -WINDOW_SECONDS, y: value }, { x: 0, y: value }], pointRadius: 0, borderWidth: 1.5,
     borderColor: critical ? "#ff6b6b" : "#ffd27a", borderDash: critical ? [2, 3] : [6, 4],
   };
 }
 
-const thresholdLines = threshold => [limitLine(threshold.warning, false), limitLine(threshold.critical, true)];
+const thresholdLines = (threshold, models) => [limitLine(threshold.warning, false, models), limitLine(threshold.critical, true, models)];
+
+// Each served model's own limits (the thresholds its alerts fire at): one pair of lines per distinct set, named after
+// the models that share it; the seed's when nothing is served.
+function modelLimitLines(figures, pick) {
+  const sets = new Map();
+  for (const version of figures.versions) {
+    const threshold = pick(version.thresholds);
+    const key = `${threshold.warning}/${threshold.critical}`;
+    if (!sets.has(key)) sets.set(key, { threshold, models: new Set() });
+    sets.get(key).models.add(version.model);
+  }
+  if (sets.size === 0) return thresholdLines(pick(figures.thresholds), "");
+  return [...sets.values()].flatMap(({ threshold, models }) => thresholdLines(threshold, [...models].sort().join(", ")));
+}
 
 function series(label, index, points) {
   const colour = COLOURS[index % COLOURS.length];
@@ -80,17 +96,17 @@ const charts = {
 function showModels(figures) {
   const now = Date.parse(figures.now);
   const ago = at => (Date.parse(at) - now) / 1000;
-  const draw = (chart, pick, threshold) => {
+  const draw = (chart, pick, pickLimit) => {
     chart.data.datasets = figures.versions.map((version, i) => series(
       `${version.key} (${version.stableLabscapes} stable, ${version.canaryLabscapes} canary)`, i,
       version.points.map(point => ({ x: ago(point.at), y: pick(point) }))));
-    chart.data.datasets.push(...thresholdLines(threshold));
+    chart.data.datasets.push(...modelLimitLines(figures, pickLimit));
     chart.update();
   };
   $("accuracy-window").textContent = figures.accuracyWindowSeconds;
-  draw(charts.latency, point => point.latencyP95Ms, figures.thresholds.latencyP95Ms);
-  draw(charts.accuracy, point => point.accuracyPercent, figures.thresholds.accuracyPercent);
-  draw(charts.throughput, point => point.throughput, figures.thresholds.throughputPerSecond);
+  draw(charts.latency, point => point.latencyP95Ms, limits => limits.latencyP95Ms);
+  draw(charts.accuracy, point => point.accuracyPercent, limits => limits.accuracyPercent);
+  draw(charts.throughput, point => point.throughput, limits => limits.throughputPerSecond);
 }
 
 // Silos report their current use only, so the page keeps each silo's recent readings itself.
