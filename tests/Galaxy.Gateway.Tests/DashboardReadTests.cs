@@ -54,9 +54,10 @@ public sealed class DashboardReadTests(GatewayFixture fixture)
     public async Task Labscapes_name_their_silo_and_count_their_learns()
     {
         const int unit = 2;
+        // Reading the unit activates it and its labscape, which the map lists only once active.
+        var architecture = (await (await fixture.Http.GetAsync($"/v1/units/{unit}")).JsonAsync()).GetProperty("architecture");
         var labscapes = await (await fixture.Http.GetAsync("/dashboard/galaxy/labscapes")).JsonAsync();
         var before = labscapes.EnumerateArray().First().GetProperty("metrics").GetProperty("learns").GetInt64();
-        var architecture = (await (await fixture.Http.GetAsync($"/v1/units/{unit}")).JsonAsync()).GetProperty("architecture");
         var target = new float[architecture.GetProperty("outputs").GetInt32()];
         target[0] = 1;
         (await fixture.Http.PostAsJsonAsync($"/v1/units/{unit}/learn", new { input = new float[architecture.GetProperty("inputs").GetInt32()], target }))

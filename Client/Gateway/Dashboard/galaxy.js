@@ -233,34 +233,50 @@ let previousLabscapes = null;
 // Colour from cool (low) to hot (high) on a 0…1 scale.
 const heat = share => `hsl(${230 - 230 * share}, 75%, ${22 + 38 * share}%)`;
 
+// A labscape that is not active (none of its units used since its silo started) comes without figures: the gateway does
+// not activate it to ask. It is drawn grey, in a group of its own.
+const IDLE = "not active";
+
+function cell(labscapeId, m, colour) {
+  if (m === null) return element("div", { className: "cell idle", title: `labscape ${labscapeId}: not active` });
+  return element("div", {
+    className: "cell", style: `background: ${colour}`,
+    title: `labscape ${labscapeId}: ${fixed(m.rowsPerSecond ?? 0)} rows/s, p95 ${fixed(m.latencyP95Ms, 2)} ms, queue ${m.queueLength}, ` +
+      `${m.learns} learns, ${m.rows} rows in ${m.batches} batches, ${m.overloads} overloads, ${m.backend}`,
+  });
+}
+
 function showLabscapes(labscapes) {
   const now = performance.now();
+  const active = labscapes.filter(labscape => labscape.metrics !== null);
   if (previousLabscapes) {
     const seconds = (now - previousLabscapes.at) / 1000;
-    for (const labscape of labscapes) {
+    for (const labscape of active) {
       const before = previousLabscapes.rows.get(labscape.labscapeId);
       labscape.metrics.rowsPerSecond = before === undefined || before > labscape.metrics.rows ? 0 : (labscape.metrics.rows - before) / seconds;
     }
   }
-  previousLabscapes = { at: now, rows: new Map(labscapes.map(l => [l.labscapeId, l.metrics.rows])) };
+  previousLabscapes = { at: now, rows: new Map(active.map(l => [l.labscapeId, l.metrics.rows])) };
 
   const figure = $("figure").value;
-  const value = labscape => labscape.metrics[figure] ?? 0;
-  const highest = Math.max(...labscapes.map(value));
+  const value = metrics => metrics?.[figure] ?? 0;
+  const highest = Math.max(0, ...active.map(labscape => value(labscape.metrics)));
   const scale = highest > 0 ? highest : 1;
-  const bySilo = Map.groupBy(labscapes, labscape => labscape.metrics.silo);
-  $("map").replaceChildren(...[...bySilo].sort(([a], [b]) => a.localeCompare(b)).map(([silo, members]) =>
-    element("div", { className: "silo" }, element("div", { className: "muted", textContent: `${silo} · ${members.length} labscapes` }),
-      element("div", { className: "cells" }, ...members.map(({ labscapeId, metrics: m }) => element("div", {
-        className: "cell", style: `background: ${heat(value({ metrics: m }) / scale)}`,
-        title: `labscape ${labscapeId}: ${fixed(m.rowsPerSecond ?? 0)} rows/s, p95 ${fixed(m.latencyP95Ms, 2)} ms, queue ${m.queueLength}, ` +
-          `${m.learns} learns, ${m.rows} rows in ${m.batches} batches, ${m.overloads} overloads, ${m.backend}`,
-      }))))));
+  const bySilo = Map.groupBy(labscapes, labscape => labscape.metrics?.silo ?? IDLE);
+  const silos = [...bySilo.keys()].filter(silo => silo !== IDLE).sort();
+  if (bySilo.has(IDLE)) silos.push(IDLE);
+  $("map").replaceChildren(...silos.map(silo => {
+    const members = bySilo.get(silo);
+    return element("div", { className: "silo" }, element("div", { className: "muted", textContent: `${silo} · ${members.length} labscapes` }),
+      element("div", { className: "cells" }, ...members.map(({ labscapeId, metrics }) => cell(labscapeId, metrics, heat(value(metrics) / scale)))));
+  }));
   $("scale-min").textContent = "0";
   $("scale-bar").style.background = `linear-gradient(to right, ${heat(0)}, ${heat(0.5)}, ${heat(1)})`;
   $("scale-max").textContent = fixed(highest, figure === "latencyP95Ms" ? 2 : 0);
-  const rows = labscapes.reduce((sum, l) => sum + l.metrics.rows, 0);
-  $("map-summary").textContent = `${labscapes.length} labscapes on ${bySilo.size} silos · ${rows} rows since activation`;
+  const rows = active.reduce((sum, l) => sum + l.metrics.rows, 0);
+  const idle = labscapes.length - active.length;
+  $("map-summary").textContent = `${labscapes.length} labscapes on ${silos.filter(silo => silo !== IDLE).length} silos` +
+    (idle > 0 ? ` (${idle} not active)` : "") + ` · ${rows} rows since activation`;
 }
 
 // --- the unit inspector ---------------------------------------------------------------------------------------------
