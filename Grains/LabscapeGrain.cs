@@ -59,7 +59,7 @@ public sealed class LabscapeGrain(
         var parts = new EngineParts(backend, topology.Architecture, learnSpec, state.State.Batching, versions, _metrics);
         var persisted = await unitStates.ReadRangeAsync(FirstUnitId, topology.UnitsPerLabscape, cancellationToken);
         _engine = await LabscapeEngine.CreateAsync(parts, FirstUnitId, topology.UnitsPerLabscape, state.State.Serving, persisted);
-        local.Add(LabscapeId, _engine);
+        local.Add(LabscapeId, _engine, _metrics);
 
         // Published again on every activation, in case the last publication was lost with its silo.
         await PublishAsync(cancellationToken);

@@ -111,6 +111,7 @@ public static class GalaxySiloBuilderExtensions
         silo.Services.AddSingleton<VersionWeightsCache>();
         silo.Services.AddPlacementDirector<SpreadOverSilosPlacement, LabscapeSiloDirector>();
         silo.Services.AddPlacementDirector<ColocatedWithLabscapePlacement, LabscapeSiloDirector>();
+        silo.Services.AddPlacementDirector<OnSiloOfKeyPlacement, OnSiloOfKeyDirector>();
 
         // A galaxy is meant to stay fully active: idle units are kept for hours, not Orleans's default minutes, and
         // when memory runs short the silo sheds the least recently used activations rather than fail.

@@ -1,8 +1,12 @@
 namespace Galaxy.Contracts;
 
-/// <summary>One row of the audit chain: who did what to which path, with what outcome; its hash links it to the row before.</summary>
+/// <summary>
+/// One row of the audit chain: who did what to which path, with what outcome; its hash links it to the row before.
+/// <c>TraceId</c> is the W3C trace id of the request the row was written while serving (the <c>@tr</c> of that request's
+/// log lines), covered by the hash; null for rows written outside a request or before trace ids were kept.
+/// </summary>
 public sealed record AuditRecordResponse(
-    long Seq, DateTimeOffset At, string Principal, string Action, string Target, int Outcome, string RequestDigest, string Hash);
+    long Seq, DateTimeOffset At, string Principal, string Action, string Target, int Outcome, string RequestDigest, string Hash, string? TraceId);
 
 /// <summary>A checkpoint as a verification names it.</summary>
 public sealed record AuditCheckpointSummaryResponse(long Id, string Kind, long Seq, DateTimeOffset At, string? Label);

@@ -67,5 +67,8 @@ public sealed record LabscapeMetricsResponse(
 
 public sealed record LabscapeResponse(LabscapeStateResponse State, LabscapeMetricsResponse Metrics);
 
-/// <summary>One labscape's batching figures, as the dashboard's map shows them.</summary>
-public sealed record LabscapeLoad(int LabscapeId, LabscapeMetricsResponse Metrics);
+/// <summary>
+/// One labscape's batching figures, as the dashboard's map shows them; null when it is not active (none of its units
+/// used since its silo started): the map does not activate it to ask.
+/// </summary>
+public sealed record LabscapeLoad(int LabscapeId, LabscapeMetricsResponse? Metrics);

@@ -9,7 +9,7 @@ namespace Galaxy.Persistence.Audit;
 /// </summary>
 public static class AuditAppend
 {
-    private const string Sql = "SELECT galaxy_audit_append($1, $2, $3, $4, $5, $6)";
+    private const string Sql = "SELECT galaxy_audit_append($1, $2, $3, $4, $5, $6, $7)";
 
     /// <summary>One append, for a batch that appends several rows in one round trip.</summary>
     public static NpgsqlBatchCommand Command(AuditEntry entry)
@@ -35,5 +35,6 @@ public static class AuditAppend
         parameters.Add(new NpgsqlParameter { Value = entry.Target });
         parameters.Add(new NpgsqlParameter { Value = entry.Outcome });
         parameters.Add(new NpgsqlParameter { Value = entry.RequestDigest });
+        parameters.Add(new NpgsqlParameter { Value = (object?)entry.TraceId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
     }
 }

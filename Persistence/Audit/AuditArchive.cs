@@ -14,7 +14,11 @@ namespace Galaxy.Persistence.Audit;
 public sealed record AuditArchive(
     string Format, string Partition, string Period, long FromSeq, long ToSeq, string PreviousHash, int Checkpoints)
 {
-    public const string CurrentFormat = "galaxy-audit-archive/1";
+    /// <summary>Rows may carry a trace id (schema 0027), which their hash covers.</summary>
+    public const string CurrentFormat = "galaxy-audit-archive/2";
+
+    /// <summary>Archives this build reads: those made before trace ids (whose rows have none) and the current.</summary>
+    public static readonly IReadOnlyList<string> ReadableFormats = ["galaxy-audit-archive/1", CurrentFormat];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -63,9 +67,9 @@ public sealed record AuditArchive(
         try
         {
             var header = Parse<AuditArchive>(await text.ReadLineAsync(cancellationToken), "header");
-            if (header.Format != CurrentFormat)
+            if (!ReadableFormats.Contains(header.Format))
             {
-                throw new InvalidDataException($"{Path.GetFileName(path)} is in format '{header.Format}', not {CurrentFormat}.");
+                throw new InvalidDataException($"{Path.GetFileName(path)} is in format '{header.Format}', not one of {string.Join(", ", ReadableFormats)}.");
             }
 
             var checkpoints = new List<AuditCheckpoint>(header.Checkpoints);

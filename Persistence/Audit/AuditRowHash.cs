@@ -6,7 +6,8 @@ namespace Galaxy.Persistence.Audit;
 
 /// <summary>
 /// A row's hash as the application computes it, byte for byte what <c>galaxy_audit_hash</c> (schema 0006) computes:
-/// <c>sha256(prev_hash ‖ utf8(json_build_array(seq, µs since the epoch, principal, action, target, outcome, digest)::text))</c>.
+/// <c>sha256(prev_hash ‖ utf8(json_build_array(seq, µs since the epoch, principal, action, target, outcome, digest)::text))</c>,
+/// with the trace id as an eighth element when the row has one (schema 0027).
 /// Verification recomputes every hash here, so a replaced database function cannot vouch for a rewritten row.
 /// </summary>
 public static class AuditRowHash
@@ -23,7 +24,13 @@ public static class AuditRowHash
         AppendString(json, row.Action).Append(", ");
         AppendString(json, row.Target).Append(", ");
         json.Append(row.Outcome.ToString(CultureInfo.InvariantCulture)).Append(", ");
-        AppendString(json, row.RequestDigest).Append(']');
+        AppendString(json, row.RequestDigest);
+        if (row.TraceId is { } traceId)
+        {
+            AppendString(json.Append(", "), traceId);
+        }
+
+        json.Append(']');
 
         var text = Encoding.UTF8.GetBytes(json.ToString());
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

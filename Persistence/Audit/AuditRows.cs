@@ -6,7 +6,7 @@ namespace Galaxy.Persistence.Audit;
 /// <summary>Streams the audit chain's rows in order, straight from the table: no database function is trusted.</summary>
 public static class AuditRows
 {
-    private const string Columns = "seq, at, principal, action, target, outcome, request_digest, prev_hash, hash";
+    private const string Columns = "seq, at, principal, action, target, outcome, request_digest, prev_hash, hash, trace_id";
 
     public static IAsyncEnumerable<AuditRow> ReadAfterAsync(NpgsqlConnection connection, long afterSeq, CancellationToken cancellationToken)
     {
@@ -40,7 +40,8 @@ public static class AuditRows
             {
                 yield return new AuditRow(
                     reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                    reader.GetInt32(5), reader.GetString(6), reader.GetFieldValue<byte[]>(7), reader.GetFieldValue<byte[]>(8));
+                    reader.GetInt32(5), reader.GetString(6), reader.GetFieldValue<byte[]>(7), reader.GetFieldValue<byte[]>(8),
+                    reader.IsDBNull(9) ? null : reader.GetString(9));
             }
         }
     }

@@ -63,6 +63,39 @@ public sealed class AuditChainTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_rows_trace_id_is_hashed_alike_by_the_application_and_the_schema_and_a_changed_one_breaks_the_chain()
+    {
+        const string trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        var log = new AuditLog(_source, NullLogger<AuditLog>.Instance);
+        await log.StartAsync(CancellationToken.None);
+        await log.AppendAsync(new AuditEntry(DateTimeOffset.UtcNow, "user0", "unit.reset", "/v1/units/1/reset", 200, "digest") { TraceId = trace }, CancellationToken.None);
+        await log.StopAsync(CancellationToken.None);
+        await CheckpointAsync();
+
+        await using (var connection = await _source.OpenConnectionAsync())
+        {
+            var rows = new List<AuditRow>();
+            await foreach (var row in Persistence.Audit.AuditRows.ReadAfterAsync(connection, 0, CancellationToken.None))
+            {
+                rows.Add(row);
+            }
+
+            Assert.Equal(Enumerable.Repeat<string?>(null, Rows).Append(trace), rows.Select(row => row.TraceId));
+            Assert.All(rows, row => Assert.Equal(Convert.ToHexStringLower(row.Hash), Convert.ToHexStringLower(AuditRowHash.Compute(row.PreviousHash, row))));
+        }
+
+        Assert.True((await VerifyAsync()).Intact);
+        Assert.True((await DatabaseVerdictAsync()).Intact);
+
+        await TamperAsync($"UPDATE galaxy_audit SET trace_id = '00000000000000000000000000000001' WHERE seq = {Rows + 1}");
+
+        var report = await VerifyAsync();
+        Assert.False(report.Intact);
+        Assert.Equal((long?)(Rows + 1), report.BrokenSeq);
+        Assert.Equal((false, (long?)(Rows + 1)), await DatabaseVerdictAsync());
+    }
+
     [Theory]
     [InlineData("UPDATE galaxy_audit SET principal = 'someone else' WHERE seq = 17")]
     [InlineData("DELETE FROM galaxy_audit WHERE seq = 17")]

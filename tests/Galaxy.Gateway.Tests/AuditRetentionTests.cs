@@ -174,18 +174,22 @@ public sealed class AuditRetentionTests : IAsyncLifetime
     [Fact]
     public async Task The_migration_keeps_every_row_of_a_chain_written_before_it_and_the_chain_verifies()
     {
-        // The database as schema 0022 left it: 0006's table, not partitioned, and its append.
+        // The database as schema 0022 left it: 0006's table, not partitioned, and its append (none of 0027's), written
+        // to by a build of that time.
         await ExecuteAsync(_database.ConnectionStringAs(DatabaseRoles.Owner), $"""
             DROP TABLE galaxy_audit;
+            DROP FUNCTION galaxy_audit_append(timestamptz, text, text, text, integer, text, text);
+            DROP FUNCTION galaxy_audit_hash(bytea, bigint, timestamptz, text, text, text, integer, text, text);
             UPDATE galaxy_audit_head SET seq = 0, hash = '\x'::bytea, period = NULL;
             {Script(6)}
             """);
-        await AppendAsync(6, January);
-        await AppendAsync(6, February);
-        await AppendAsync(1, January.AddDays(21));
-        await CheckpointAsync();
+        await AppendBeforeTraceIdsAsync(6, January);
+        await AppendBeforeTraceIdsAsync(6, February);
+        await AppendBeforeTraceIdsAsync(1, January.AddDays(21));
 
-        await ExecuteAsync(_database.ConnectionStringAs(DatabaseRoles.Owner), Script(23));
+        await ExecuteAsync(_database.ConnectionStringAs(DatabaseRoles.Owner), Script(23) + ";\n" + Script(27));
+        // This build's checkpoint writer reads trace ids, so it signs once 0027 has run: over the rows the old build wrote.
+        await CheckpointAsync();
         await AppendAsync(2, DateTimeOffset.UtcNow);
 
         var report = await VerifyAsync();
@@ -229,6 +233,22 @@ public sealed class AuditRetentionTests : IAsyncLifetime
         }
 
         await transaction.CommitAsync();
+    }
+
+    /// <summary>Appends as a build before schema 0027 did: six arguments, no trace id.</summary>
+    private async Task AppendBeforeTraceIdsAsync(int rows, DateTimeOffset at)
+    {
+        await using var connection = await _source.OpenConnectionAsync();
+        for (var i = 0; i < rows; i++)
+        {
+            await using var append = new NpgsqlCommand("SELECT galaxy_audit_append($1, $2, $3, $4, $5, $6)", connection);
+            foreach (var value in new object[] { at.AddSeconds(i), $"user{i % 3}", "unit.learn", $"/v1/units/{i}/learn", 200, $"digest{i}" })
+            {
+                append.Parameters.Add(new NpgsqlParameter { Value = value });
+            }
+
+            await append.ExecuteNonQueryAsync();
+        }
     }
 
     private async Task<List<string>> PartitionOfEachRowAsync() =>

@@ -16,7 +16,7 @@ internal static class AuditTampering
             FOR r IN SELECT * FROM galaxy_audit WHERE seq >= {seq} ORDER BY seq LOOP
                 IF r.seq = {seq} THEN r.principal := '{principal}'; END IF;
                 UPDATE galaxy_audit SET principal = r.principal, prev_hash = prev,
-                    hash = galaxy_audit_hash(prev, r.seq, r.at, r.principal, r.action, r.target, r.outcome, r.request_digest)
+                    hash = galaxy_audit_hash(prev, r.seq, r.at, r.principal, r.action, r.target, r.outcome, r.request_digest, r.trace_id)
                 WHERE seq = r.seq RETURNING hash INTO prev;
             END LOOP;
             UPDATE galaxy_audit_head SET hash = prev;

@@ -1,8 +1,12 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Galaxy.Telemetry;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 
 namespace Galaxy.Gateway.Tests;
 
@@ -45,6 +49,58 @@ public sealed class AuditTrailTests(GatewayFixture fixture)
         var row = await LastRowAsync("auth.token", "/v1/auth/token");
         Assert.Equal(TestAccounts.Operator, row.GetProperty("principal").GetString());
         Assert.Equal(401, row.GetProperty("outcome").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_request_with_a_traceparent_is_audited_under_its_trace_id_which_its_log_line_carries_too()
+    {
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        var logs = Directory.CreateTempSubdirectory("galaxy-gateway-logs-");
+        var logFile = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [LogFileOptions.Section + ":Path"] = Path.Combine(logs.FullName, "gateway.log") })
+            .Build();
+        try
+        {
+            // The gateway's own log file, with ASP.NET Core's per-request line turned on, as an operator investigating would.
+            await using (var gateway = fixture.Gateway.WithWebHostBuilder(web => web
+                .UseSetting("Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics", "Information")
+                .ConfigureLogging(logging => logging.AddGalaxyLogFile(logFile))))
+            {
+                using var client = gateway.CreateClient();
+                client.DefaultRequestHeaders.Authorization = fixture.Http.DefaultRequestHeaders.Authorization;
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/units/17/reset");
+                request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+
+                var response = await client.SendAsync(request);
+
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+
+            var row = await LastRowAsync("unit.reset", "/v1/units/17/reset");
+            Assert.Equal(traceId, row.GetProperty("traceId").GetString());
+            // Whole lines only: the host's shutdown may leave its last line cut short.
+            var lines = logs.GetFiles().SelectMany(file => File.ReadAllLines(file.FullName))
+                .Where(line => line.EndsWith('}'))
+                .Select(line => JsonDocument.Parse(line).RootElement)
+                .ToList();
+            var ofRequest = lines.Where(line => line.TryGetProperty("@tr", out var tr) && tr.GetString() == traceId).ToList();
+            Assert.NotEmpty(ofRequest);
+            Assert.Contains(ofRequest, line => line.ToString().Contains("/v1/units/17/reset", StringComparison.Ordinal));
+        }
+        finally
+        {
+            logs.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_request_without_a_traceparent_is_audited_under_the_trace_its_gateway_began()
+    {
+        await fixture.Http.PostAsync("/v1/units/18/reset", null);
+
+        var row = await LastRowAsync("unit.reset", "/v1/units/18/reset");
+
+        Assert.Matches("^[0-9a-f]{32}$", row.GetProperty("traceId").GetString());
     }
 
     [Fact]

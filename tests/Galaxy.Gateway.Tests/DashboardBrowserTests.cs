@@ -1,11 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Galaxy.Gateway.Guardian;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using PuppeteerSharp;
+using static Galaxy.Gateway.Tests.DashboardBrowser;
 
 namespace Galaxy.Gateway.Tests;
 
@@ -17,63 +14,48 @@ namespace Galaxy.Gateway.Tests;
 [Collection(GatewayCollection.Name)]
 public sealed class DashboardBrowserTests(GatewayFixture fixture) : IAsyncLifetime
 {
-    private static readonly string Screenshots = Path.Combine(Repository.Root, ".galaxy", "screenshots");
-    private static readonly WaitForFunctionOptions Patience = new() { Timeout = 30_000, PollingInterval = 200 };
+    private DashboardBrowser _dashboard = null!;
 
-    private WebApplicationFactory<Program> _served = null!;
-    private IBrowser _browser = null!;
-    private string _address = null!;
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(Screenshots);
-        _served = fixture.Gateway.WithWebHostBuilder(_ => { });
-        _served.UseKestrel(0);
-        _served.StartServer();
-        _address = _served.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _browser = await HeadlessChromium.LaunchAsync();
-    }
+    public async Task InitializeAsync() => _dashboard = await DashboardBrowser.StartAsync(fixture.Gateway);
 
     public async Task DisposeAsync()
     {
-        if (_browser is not null)
+        if (_dashboard is not null)
         {
-            await _browser.DisposeAsync();
+            await _dashboard.DisposeAsync();
         }
-
-        await _served.DisposeAsync();
     }
 
     [ChromiumFact]
     public async Task A_browser_without_a_session_is_sent_to_sign_in()
     {
-        await using var page = await _browser.NewPageAsync();
+        await using var page = await _dashboard.Browser.NewPageAsync();
 
-        await page.GoToAsync($"{_address}/dashboard/galaxy");
+        await page.GoToAsync($"{_dashboard.Address}/dashboard/galaxy");
 
-        Assert.StartsWith($"{_address}/signin?returnUrl=", page.Url, StringComparison.Ordinal);
+        Assert.StartsWith($"{_dashboard.Address}/signin?returnUrl=", page.Url, StringComparison.Ordinal);
         Assert.NotNull(await page.QuerySelectorAsync("input[name=password]"));
     }
 
     [ChromiumFact]
     public async Task An_operator_signs_in_and_sees_every_labscape_on_the_heat_map()
     {
-        await using var page = await _browser.NewPageAsync();
+        await using var page = await _dashboard.Browser.NewPageAsync();
 
-        await SignInAsync(page, TestAccounts.Operator);
+        await _dashboard.SignInAsync(page, TestAccounts.Operator);
         await page.WaitForFunctionAsync($"() => document.querySelectorAll('#map .cell').length === {GalaxyTestCluster.Labscapes}", Patience);
         await page.SelectAsync("#figure", "learns");
         await page.WaitForFunctionAsync("() => Chart.getChart('chart-cpu')?.data.datasets.some(d => d.data.length >= 2)", Patience);
         await page.ScreenshotAsync(Path.Combine(Screenshots, "galaxy-operator.png"), new ScreenshotOptions { FullPage = true });
 
-        Assert.Equal($"{_address}/dashboard/galaxy", page.Url);
+        Assert.Equal($"{_dashboard.Address}/dashboard/galaxy", page.Url);
         Assert.Contains("signed in as operator (OPERATOR)", await TextAsync(page, "#me"), StringComparison.Ordinal);
         Assert.Contains($"{GalaxyTestCluster.Labscapes} labscapes on", await TextAsync(page, "#map-summary"), StringComparison.Ordinal);
         // Operators read training and deployments, not the approvals, which the page says rather than failing.
         Assert.Contains("Approvals are for the CEO", await TextAsync(page, "#approvals"), StringComparison.Ordinal);
         Assert.Equal(2, await page.EvaluateExpressionAsync<int>("Chart.getChart('chart-latency').data.datasets.filter(d => d.label.startsWith('·')).length"));
 
-        await page.GoToAsync($"{_address}/dashboard/");
+        await page.GoToAsync($"{_dashboard.Address}/dashboard/");
         await page.ScreenshotAsync(Path.Combine(Screenshots, "orleans-dashboard.png"));
     }
 
@@ -81,12 +63,12 @@ public sealed class DashboardBrowserTests(GatewayFixture fixture) : IAsyncLifeti
     public async Task A_served_models_throughput_and_latency_charts_move_under_load()
     {
         var model = await DeploymentRequests.ServedModelAsync(fixture.Http);
-        await using var page = await _browser.NewPageAsync();
-        await SignInAsync(page, TestAccounts.Operator);
+        await using var page = await _dashboard.Browser.NewPageAsync();
+        await _dashboard.SignInAsync(page, TestAccounts.Operator);
         string OfModel(string chart) => $"Chart.getChart('{chart}')?.data.datasets.find(d => d.label.startsWith('{model}:'))";
 
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(40));
-        var load = LoadAsync(model, stop.Token);
+        var load = DeploymentRequests.LoadAsync(fixture.Http, model, stop.Token);
         try
         {
             await page.WaitForFunctionAsync($"() => {OfModel("chart-throughput")}?.data.filter(p => p.y > 0).length >= 3", Patience);
@@ -119,8 +101,8 @@ public sealed class DashboardBrowserTests(GatewayFixture fixture) : IAsyncLifeti
                 .EnsureSuccessStatusCode();
         }
 
-        await using var page = await _browser.NewPageAsync();
-        await SignInAsync(page, TestAccounts.Operator, $"/dashboard/galaxy?unit={unit}");
+        await using var page = await _dashboard.Browser.NewPageAsync();
+        await _dashboard.SignInAsync(page, TestAccounts.Operator, $"/dashboard/galaxy?unit={unit}");
         await page.WaitForFunctionAsync("() => Chart.getChart('chart-loss')?.data.datasets[0].data.length >= 5", Patience);
         await page.ScreenshotAsync(Path.Combine(Screenshots, "galaxy-unit-inspector.png"), new ScreenshotOptions { FullPage = true });
 
@@ -141,8 +123,8 @@ public sealed class DashboardBrowserTests(GatewayFixture fixture) : IAsyncLifeti
         var approval = (await requested.JsonAsync()).GetProperty("id").GetString()!;
         var form = $"form[data-approval='{approval}']";
 
-        await using var page = await _browser.NewPageAsync();
-        await SignInAsync(page, TestAccounts.DashboardCeo);
+        await using var page = await _dashboard.Browser.NewPageAsync();
+        await _dashboard.SignInAsync(page, TestAccounts.DashboardCeo);
         await page.WaitForSelectorAsync(form, new WaitForSelectorOptions { Timeout = 30_000 });
 
         // A wrong code is refused by the sign-in the decision needs, and nothing is decided.
@@ -158,22 +140,6 @@ public sealed class DashboardBrowserTests(GatewayFixture fixture) : IAsyncLifeti
         Assert.Equal("APPROVED", await ApprovalStatusAsync(approval));
         var version = await (await fixture.Http.GetAsync($"/v1/models/{model}/versions/1")).JsonAsync();
         Assert.Equal("APPROVED", version.GetProperty("status").GetString());
-    }
-
-    /// <summary>Signs in through the sign-in page as <paramref name="account"/> (with its current TOTP code where it has one) and lands on <paramref name="returnUrl"/>.</summary>
-    private async Task SignInAsync(IPage page, string account, string returnUrl = "/dashboard/galaxy")
-    {
-        await page.GoToAsync($"{_address}/signin?returnUrl={Uri.EscapeDataString(returnUrl)}");
-        await page.TypeAsync("input[name=username]", account);
-        await page.TypeAsync("input[name=password]", TestAccounts.PasswordOf(account));
-        if (TestAccounts.CurrentTotp(account) is { } code)
-        {
-            await page.TypeAsync("input[name=totp]", code);
-        }
-
-        await Task.WhenAll(page.WaitForNavigationAsync(), page.ClickAsync("form#signin button"));
-        Assert.Equal(_address + returnUrl, page.Url);
-        await page.WaitForFunctionAsync("() => document.getElementById('me').textContent.length > 0", Patience);
     }
 
     private static async Task DecideAsync(IPage page, string form, string totp)
@@ -199,24 +165,4 @@ public sealed class DashboardBrowserTests(GatewayFixture fixture) : IAsyncLifeti
 
         throw new InvalidOperationException($"Approval {approval} is not listed.");
     }
-
-    /// <summary>Inference by model until cancelled: a bounded, loopback-only load.</summary>
-    private async Task LoadAsync(string model, CancellationToken cancellationToken)
-    {
-        var features = new { features = new float[16] };
-        for (var i = 0; i < 20_000 && !cancellationToken.IsCancellationRequested; i++)
-        {
-            try
-            {
-                using var _ = await fixture.Http.PostAsJsonAsync($"/v1/models/{model}/inference", features, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-        }
-    }
-
-    private static Task<string> TextAsync(IPage page, string selector) =>
-        page.EvaluateExpressionAsync<string>($"document.querySelector(\"{selector}\").textContent");
 }

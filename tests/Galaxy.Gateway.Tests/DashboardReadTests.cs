@@ -33,6 +33,10 @@ public sealed class DashboardReadTests(GatewayFixture fixture)
         Assert.True(busiest > 0, "no point of the served version shows its inference");
         var latency = figures.GetProperty("thresholds").GetProperty("latencyP95Ms");
         Assert.Equal((80.0, 100.0, "above"), (latency.GetProperty("warning").GetDouble(), latency.GetProperty("critical").GetDouble(), latency.GetProperty("direction").GetString()));
+        // A model without thresholds of its own is drawn against the seed's.
+        var own = figures.GetProperty("versions").EnumerateArray().First(v => v.GetProperty("model").GetString() == model).GetProperty("thresholds");
+        Assert.True(own.GetProperty("isDefault").GetBoolean());
+        Assert.Equal((98.0, 97.5), (own.GetProperty("accuracyPercent").GetProperty("warning").GetDouble(), own.GetProperty("accuracyPercent").GetProperty("critical").GetDouble()));
     }
 
     [Fact]
@@ -50,9 +54,10 @@ public sealed class DashboardReadTests(GatewayFixture fixture)
     public async Task Labscapes_name_their_silo_and_count_their_learns()
     {
         const int unit = 2;
+        // Reading the unit activates it and its labscape, which the map lists only once active.
+        var architecture = (await (await fixture.Http.GetAsync($"/v1/units/{unit}")).JsonAsync()).GetProperty("architecture");
         var labscapes = await (await fixture.Http.GetAsync("/dashboard/galaxy/labscapes")).JsonAsync();
         var before = labscapes.EnumerateArray().First().GetProperty("metrics").GetProperty("learns").GetInt64();
-        var architecture = (await (await fixture.Http.GetAsync($"/v1/units/{unit}")).JsonAsync()).GetProperty("architecture");
         var target = new float[architecture.GetProperty("outputs").GetInt32()];
         target[0] = 1;
         (await fixture.Http.PostAsJsonAsync($"/v1/units/{unit}/learn", new { input = new float[architecture.GetProperty("inputs").GetInt32()], target }))

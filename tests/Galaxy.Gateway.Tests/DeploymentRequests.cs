@@ -93,4 +93,21 @@ internal static class DeploymentRequests
 
         return ServedModel;
     }
+
+    /// <summary>Inference by <paramref name="model"/> until cancelled: a bounded, loopback-only load.</summary>
+    public static async Task LoadAsync(HttpClient client, string model, CancellationToken cancellationToken)
+    {
+        var features = new { features = new float[16] };
+        for (var i = 0; i < 20_000 && !cancellationToken.IsCancellationRequested; i++)
+        {
+            try
+            {
+                using var _ = await client.PostAsJsonAsync($"/v1/models/{model}/inference", features, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
 }

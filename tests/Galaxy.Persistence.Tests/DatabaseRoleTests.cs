@@ -39,7 +39,7 @@ public sealed class DatabaseRoleTests : IAsyncLifetime
             "DELETE FROM galaxy_audit_checkpoints",
             "ALTER TABLE galaxy_audit_checkpoints DISABLE TRIGGER USER",
             "CREATE OR REPLACE FUNCTION galaxy_audit_verify() RETURNS TABLE (rows_checked bigint, broken_seq bigint, reason text) LANGUAGE sql AS $$ SELECT 0::bigint, NULL::bigint, NULL::text $$",
-            "ALTER FUNCTION galaxy_audit_append(timestamptz, text, text, text, integer, text) SECURITY INVOKER",
+            "ALTER FUNCTION galaxy_audit_append(timestamptz, text, text, text, integer, text, text) SECURITY INVOKER",
             "CREATE TABLE shadow_audit (seq bigint)",
             "DROP TABLE OrleansStorage",
             "ALTER ROLE CURRENT_USER SUPERUSER",

@@ -45,7 +45,7 @@ public sealed class AuditChain
     public async Task<IReadOnlyList<AuditRecord>> ReadAsync(long afterSeq, int limit, CancellationToken cancellationToken)
     {
         await using var command = _database.CreateCommand(
-            "SELECT seq, at, principal, action, target, outcome, request_digest, encode(hash, 'hex') " +
+            "SELECT seq, at, principal, action, target, outcome, request_digest, encode(hash, 'hex'), trace_id " +
             "FROM galaxy_audit WHERE seq > $1 ORDER BY seq LIMIT $2");
         command.Parameters.Add(new NpgsqlParameter { Value = afterSeq });
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
@@ -55,11 +55,12 @@ public sealed class AuditChain
         {
             records.Add(new AuditRecord(
                 reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetString(3),
-                reader.GetString(4), reader.GetInt32(5), reader.GetString(6), reader.GetString(7)));
+                reader.GetString(4), reader.GetInt32(5), reader.GetString(6), reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
         }
 
         return records;
     }
 }
 
-public sealed record AuditRecord(long Seq, DateTimeOffset At, string Principal, string Action, string Target, int Outcome, string RequestDigest, string Hash);
+public sealed record AuditRecord(
+    long Seq, DateTimeOffset At, string Principal, string Action, string Target, int Outcome, string RequestDigest, string Hash, string? TraceId);

@@ -7,7 +7,7 @@ namespace Galaxy.Gateway.Audit;
 internal static class AuditMapping
 {
     public static AuditRecordResponse ToResponse(this AuditRecord record) =>
-        new(record.Seq, record.At, record.Principal, record.Action, record.Target, record.Outcome, record.RequestDigest, record.Hash);
+        new(record.Seq, record.At, record.Principal, record.Action, record.Target, record.Outcome, record.RequestDigest, record.Hash, record.TraceId);
 
     public static AuditReportResponse ToResponse(this AuditReport report) => new(
         report.Intact, report.RowsChecked, report.BrokenSeq, report.Reason, report.BrokenCheckpoint?.ToResponse(), report.LastCheckpoint?.ToResponse(),

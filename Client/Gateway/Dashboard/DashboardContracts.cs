@@ -1,6 +1,7 @@
 using Galaxy.Contracts;
 using Galaxy.Gateway.Deployments;
 using Galaxy.Gateway.Training;
+using Galaxy.Registry.Monitoring;
 
 namespace Galaxy.Gateway.Dashboard;
 
@@ -17,12 +18,31 @@ public sealed record DashboardThresholds(
         new Threshold(80, 100, "above"), new Threshold(98, 97.5, "below"), new Threshold(1_000, 500, "below"), 80, 85, 90);
 }
 
+/// <summary>
+/// A model's limits as its charts draw them: its own alert thresholds (<c>PUT /v1/monitoring/thresholds/{model}</c>),
+/// the ones its alerts fire at, or the seed's when none are set (<see cref="IsDefault"/>). Accuracy in percent.
+/// </summary>
+public sealed record ModelChartThresholds(Threshold LatencyP95Ms, Threshold AccuracyPercent, Threshold ThroughputPerSecond, bool IsDefault)
+{
+    public static ModelChartThresholds Of(ModelThresholds? set)
+    {
+        var limits = set ?? ModelThresholds.Default;
+        return new(
+            new Threshold(limits.LatencyP95WarningMs, limits.LatencyP95CriticalMs, "above"),
+            new Threshold(Math.Round(100 * limits.AccuracyWarning, 9), Math.Round(100 * limits.AccuracyCritical, 9), "below"),
+            new Threshold(limits.ThroughputWarning, limits.ThroughputCritical, "below"),
+            set is null);
+    }
+}
+
 /// <summary>One second of a served version's inference: p95 latency and throughput over that second, accuracy over the feedback of the last <c>accuracyWindowSeconds</c>.</summary>
 public sealed record ModelFigurePoint(DateTimeOffset At, double Throughput, double? LatencyP95Ms, double? AccuracyPercent);
 
-/// <summary>A version some labscapes serve, as stable or canary, and its recent figures, oldest first.</summary>
-public sealed record ServedVersionSeries(string Key, string Model, int Version, int StableLabscapes, int CanaryLabscapes, ModelFigurePoint[] Points);
+/// <summary>A version some labscapes serve, as stable or canary, its model's limits, and its recent figures, oldest first.</summary>
+public sealed record ServedVersionSeries(
+    string Key, string Model, int Version, int StableLabscapes, int CanaryLabscapes, ModelChartThresholds Thresholds, ModelFigurePoint[] Points);
 
+/// <summary>The served versions' figures; <c>Thresholds</c> are the seed's, which a model without its own has.</summary>
 public sealed record ModelFiguresResponse(DateTimeOffset Now, int AccuracyWindowSeconds, DashboardThresholds Thresholds, ServedVersionSeries[] Versions);
 
 /// <summary>A silo's resource use as Orleans measures it: system CPU, the process's memory, activations.</summary>

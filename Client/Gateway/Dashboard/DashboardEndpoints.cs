@@ -112,13 +112,26 @@ internal static class DashboardEndpoints
         return TypedResults.Ok(page.ToResponse());
     }
 
-    /// <summary>Every labscape's batching figures and silo, asked of all labscapes at once.</summary>
+    /// <summary>
+    /// Every labscape, with its batching figures and silo when it is active, read from each silo's
+    /// <see cref="ISiloLabscapesGrain"/>: one call per silo rather than per labscape, and no labscape activated for the
+    /// map (activating one loads its units' state, and labscapes stay active).
+    /// </summary>
     private static async Task<Ok<LabscapeLoad[]>> Labscapes(IClusterClient cluster, TopologyCache topology)
     {
         var galaxy = await topology.GetAsync();
-        var loads = await Task.WhenAll(Enumerable.Range(0, galaxy.Labscapes).Select(async id =>
-            new LabscapeLoad(id, (await cluster.GetLabscape(id).GetMetrics()).ToResponse())));
-        return TypedResults.Ok(loads);
+        var hosts = await cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+        var bySilo = await Task.WhenAll(hosts.Keys.Select(silo => cluster.GetGrain<ISiloLabscapesGrain>(silo.ToParsableString()).GetMetrics()));
+        var active = new Dictionary<int, LabscapeMetrics>();
+        foreach (var (labscape, metrics) in bySilo.SelectMany(silo => silo))
+        {
+            // A labscape moving between silos may be seen on both for a moment: either reading will do.
+            active[labscape] = metrics;
+        }
+
+        return TypedResults.Ok(Enumerable.Range(0, galaxy.Labscapes)
+            .Select(id => new LabscapeLoad(id, active.TryGetValue(id, out var metrics) ? metrics.ToResponse() : null))
+            .ToArray());
     }
 
     private static async Task<Results<Ok<UnitPicture>, ProblemHttpResult>> Unit(

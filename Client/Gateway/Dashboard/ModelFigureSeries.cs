@@ -1,5 +1,6 @@
 using Galaxy.Grains;
 using Galaxy.Registry.Deployments;
+using Galaxy.Registry.Monitoring;
 
 namespace Galaxy.Gateway.Dashboard;
 
@@ -7,8 +8,9 @@ namespace Galaxy.Gateway.Dashboard;
 /// The served versions' figures second by second, for the dashboard's charts: read from each version's
 /// <see cref="IVersionMonitorGrain"/> (cumulative, all gateways together) at most once a second and only while a page
 /// asks, the difference between two readings making a point. The last <see cref="Kept"/> of points are kept in memory.
+/// Each version carries its model's alert thresholds, read with the same sample, so a change shows within a second.
 /// </summary>
-internal sealed class ModelFigureSeries(ServingIndex serving, IClusterClient cluster, TimeProvider clock)
+internal sealed class ModelFigureSeries(ServingIndex serving, ThresholdStore thresholds, IClusterClient cluster, TimeProvider clock)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan Kept = TimeSpan.FromMinutes(5);
@@ -44,6 +46,7 @@ internal sealed class ModelFigureSeries(ServingIndex serving, IClusterClient clu
     private async Task SampleAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var served = await serving.ServedVersionsAsync(cancellationToken);
+        var set = await thresholds.AllAsync(cancellationToken);
         var readings = await Task.WhenAll(served.Select(async version =>
         {
             var key = $"{version.Model}:{version.Version}";
@@ -62,7 +65,7 @@ internal sealed class ModelFigureSeries(ServingIndex serving, IClusterClient clu
                 _series[key] = series = new Series(key);
             }
 
-            series.Add(version, now, figures);
+            series.Add(version, ModelChartThresholds.Of(set.GetValueOrDefault(version.ModelId)), now, figures);
         }
     }
 
@@ -70,11 +73,13 @@ internal sealed class ModelFigureSeries(ServingIndex serving, IClusterClient clu
     {
         private readonly Queue<(ModelFigurePoint Point, long Feedback, long Correct)> _points = new();
         private ServedVersionRow? _version;
+        private ModelChartThresholds _thresholds = ModelChartThresholds.Of(null);
         private (DateTimeOffset At, VersionFigures Figures)? _last;
 
-        public void Add(ServedVersionRow version, DateTimeOffset at, VersionFigures figures)
+        public void Add(ServedVersionRow version, ModelChartThresholds thresholds, DateTimeOffset at, VersionFigures figures)
         {
             _version = version;
+            _thresholds = thresholds;
             if (_last is { } last)
             {
                 var second = figures.Since(last.Figures);
@@ -92,7 +97,8 @@ internal sealed class ModelFigureSeries(ServingIndex serving, IClusterClient clu
         }
 
         public ServedVersionSeries ToContract() => new(
-            key, _version!.Model, _version.Version, _version.StableLabscapes, _version.CanaryLabscapes, _points.Select(kept => kept.Point).ToArray());
+            key, _version!.Model, _version.Version, _version.StableLabscapes, _version.CanaryLabscapes, _thresholds,
+            _points.Select(kept => kept.Point).ToArray());
 
         /// <summary>Right answers among the feedback since the window's start; null without feedback in it.</summary>
         private double? AccuracyPercent(DateTimeOffset at, VersionFigures figures, VersionFigures previous)

@@ -54,15 +54,31 @@ function lineChart(canvasId, yTitle, yRange = {}) {
   });
 }
 
-// A limit is a flat line across the window: dashed for a warning level, dotted for a critical one.
-function limitLine(value, critical) {
+// A limit is a flat line across the window: dashed for a warning level, dotted for a critical one. Its label (kept out
+// of the legend by its leading "·") names the models whose limit it is, when it is some models' own.
+function limitLine(value, critical, models = "") {
   return {
-    label: "·" + value, data: [{ x: -WINDOW_SECONDS, y: value }, { x: 0, y: value }], pointRadius: 0, borderWidth: 1.5,
+    label: `·${models ? models + " " : ""}${critical ? "critical" : "warning"} ${value}`,
+    data: [{ x: -WINDOW_SECONDS, y: value }, { x: 0, y: value }], pointRadius: 0, borderWidth: 1.5,
     borderColor: critical ? "#ff6b6b" : "#ffd27a", borderDash: critical ? [2, 3] : [6, 4],
   };
 }
 
-const thresholdLines = threshold => [limitLine(threshold.warning, false), limitLine(threshold.critical, true)];
+const thresholdLines = (threshold, models) => [limitLine(threshold.warning, false, models), limitLine(threshold.critical, true, models)];
+
+// Each served model's own limits (the thresholds its alerts fire at): one pair of lines per distinct set, named after
+// the models that share it; the seed's when nothing is served.
+function modelLimitLines(figures, pick) {
+  const sets = new Map();
+  for (const version of figures.versions) {
+    const threshold = pick(version.thresholds);
+    const key = `${threshold.warning}/${threshold.critical}`;
+    if (!sets.has(key)) sets.set(key, { threshold, models: new Set() });
+    sets.get(key).models.add(version.model);
+  }
+  if (sets.size === 0) return thresholdLines(pick(figures.thresholds), "");
+  return [...sets.values()].flatMap(({ threshold, models }) => thresholdLines(threshold, [...models].sort().join(", ")));
+}
 
 function series(label, index, points) {
   const colour = COLOURS[index % COLOURS.length];
@@ -80,17 +96,17 @@ const charts = {
 function showModels(figures) {
   const now = Date.parse(figures.now);
   const ago = at => (Date.parse(at) - now) / 1000;
-  const draw = (chart, pick, threshold) => {
+  const draw = (chart, pick, pickLimit) => {
     chart.data.datasets = figures.versions.map((version, i) => series(
       `${version.key} (${version.stableLabscapes} stable, ${version.canaryLabscapes} canary)`, i,
       version.points.map(point => ({ x: ago(point.at), y: pick(point) }))));
-    chart.data.datasets.push(...thresholdLines(threshold));
+    chart.data.datasets.push(...modelLimitLines(figures, pickLimit));
     chart.update();
   };
   $("accuracy-window").textContent = figures.accuracyWindowSeconds;
-  draw(charts.latency, point => point.latencyP95Ms, figures.thresholds.latencyP95Ms);
-  draw(charts.accuracy, point => point.accuracyPercent, figures.thresholds.accuracyPercent);
-  draw(charts.throughput, point => point.throughput, figures.thresholds.throughputPerSecond);
+  draw(charts.latency, point => point.latencyP95Ms, limits => limits.latencyP95Ms);
+  draw(charts.accuracy, point => point.accuracyPercent, limits => limits.accuracyPercent);
+  draw(charts.throughput, point => point.throughput, limits => limits.throughputPerSecond);
 }
 
 // Silos report their current use only, so the page keeps each silo's recent readings itself.
@@ -217,34 +233,50 @@ let previousLabscapes = null;
 // Colour from cool (low) to hot (high) on a 0…1 scale.
 const heat = share => `hsl(${230 - 230 * share}, 75%, ${22 + 38 * share}%)`;
 
+// A labscape that is not active (none of its units used since its silo started) comes without figures: the gateway does
+// not activate it to ask. It is drawn grey, in a group of its own.
+const IDLE = "not active";
+
+function cell(labscapeId, m, colour) {
+  if (m === null) return element("div", { className: "cell idle", title: `labscape ${labscapeId}: not active` });
+  return element("div", {
+    className: "cell", style: `background: ${colour}`,
+    title: `labscape ${labscapeId}: ${fixed(m.rowsPerSecond ?? 0)} rows/s, p95 ${fixed(m.latencyP95Ms, 2)} ms, queue ${m.queueLength}, ` +
+      `${m.learns} learns, ${m.rows} rows in ${m.batches} batches, ${m.overloads} overloads, ${m.backend}`,
+  });
+}
+
 function showLabscapes(labscapes) {
   const now = performance.now();
+  const active = labscapes.filter(labscape => labscape.metrics !== null);
   if (previousLabscapes) {
     const seconds = (now - previousLabscapes.at) / 1000;
-    for (const labscape of labscapes) {
+    for (const labscape of active) {
       const before = previousLabscapes.rows.get(labscape.labscapeId);
       labscape.metrics.rowsPerSecond = before === undefined || before > labscape.metrics.rows ? 0 : (labscape.metrics.rows - before) / seconds;
     }
   }
-  previousLabscapes = { at: now, rows: new Map(labscapes.map(l => [l.labscapeId, l.metrics.rows])) };
+  previousLabscapes = { at: now, rows: new Map(active.map(l => [l.labscapeId, l.metrics.rows])) };
 
   const figure = $("figure").value;
-  const value = labscape => labscape.metrics[figure] ?? 0;
-  const highest = Math.max(...labscapes.map(value));
+  const value = metrics => metrics?.[figure] ?? 0;
+  const highest = Math.max(0, ...active.map(labscape => value(labscape.metrics)));
   const scale = highest > 0 ? highest : 1;
-  const bySilo = Map.groupBy(labscapes, labscape => labscape.metrics.silo);
-  $("map").replaceChildren(...[...bySilo].sort(([a], [b]) => a.localeCompare(b)).map(([silo, members]) =>
-    element("div", { className: "silo" }, element("div", { className: "muted", textContent: `${silo} · ${members.length} labscapes` }),
-      element("div", { className: "cells" }, ...members.map(({ labscapeId, metrics: m }) => element("div", {
-        className: "cell", style: `background: ${heat(value({ metrics: m }) / scale)}`,
-        title: `labscape ${labscapeId}: ${fixed(m.rowsPerSecond ?? 0)} rows/s, p95 ${fixed(m.latencyP95Ms, 2)} ms, queue ${m.queueLength}, ` +
-          `${m.learns} learns, ${m.rows} rows in ${m.batches} batches, ${m.overloads} overloads, ${m.backend}`,
-      }))))));
+  const bySilo = Map.groupBy(labscapes, labscape => labscape.metrics?.silo ?? IDLE);
+  const silos = [...bySilo.keys()].filter(silo => silo !== IDLE).sort();
+  if (bySilo.has(IDLE)) silos.push(IDLE);
+  $("map").replaceChildren(...silos.map(silo => {
+    const members = bySilo.get(silo);
+    return element("div", { className: "silo" }, element("div", { className: "muted", textContent: `${silo} · ${members.length} labscapes` }),
+      element("div", { className: "cells" }, ...members.map(({ labscapeId, metrics }) => cell(labscapeId, metrics, heat(value(metrics) / scale)))));
+  }));
   $("scale-min").textContent = "0";
   $("scale-bar").style.background = `linear-gradient(to right, ${heat(0)}, ${heat(0.5)}, ${heat(1)})`;
   $("scale-max").textContent = fixed(highest, figure === "latencyP95Ms" ? 2 : 0);
-  const rows = labscapes.reduce((sum, l) => sum + l.metrics.rows, 0);
-  $("map-summary").textContent = `${labscapes.length} labscapes on ${bySilo.size} silos · ${rows} rows since activation`;
+  const rows = active.reduce((sum, l) => sum + l.metrics.rows, 0);
+  const idle = labscapes.length - active.length;
+  $("map-summary").textContent = `${labscapes.length} labscapes on ${silos.filter(silo => silo !== IDLE).length} silos` +
+    (idle > 0 ? ` (${idle} not active)` : "") + ` · ${rows} rows since activation`;
 }
 
 // --- the unit inspector ---------------------------------------------------------------------------------------------

@@ -122,6 +122,45 @@ public sealed class AlertJudgeTests
         Assert.Equal(AlertSeverities.Critical, Assert.Single(judgements, judgement => judgement.Kind == AlertKinds.LatencyP95).Breach?.Severity);
     }
 
+    [Theory]
+    [InlineData(AlertKinds.LatencyP95, 85.0, AlertSeverities.Warning, 50.0)]
+    [InlineData(AlertKinds.LatencyP95, 120.0, AlertSeverities.Critical, 50.0)]
+    [InlineData(AlertKinds.Accuracy, 979.0, AlertSeverities.Warning, 990.0)]
+    [InlineData(AlertKinds.Accuracy, 970.0, AlertSeverities.Critical, 990.0)]
+    [InlineData(AlertKinds.Throughput, 9_990.0, AlertSeverities.Warning, 20_000.0)]
+    [InlineData(AlertKinds.Throughput, 4_990.0, AlertSeverities.Critical, 20_000.0)]
+    [InlineData(AlertKinds.Cpu, 95.0, AlertSeverities.Warning, 10.0)]
+    [InlineData(AlertKinds.Memory, 95.0, AlertSeverities.Warning, 10.0)]
+    [InlineData(AlertKinds.Gpu, 95.0, AlertSeverities.Warning, 10.0)]
+    public void Each_threshold_fires_at_level_1_with_its_severity_and_resolves_once_back_within(string kind, double breaking, string severity, double within)
+    {
+        var fired = Assert.Single(AlertBook.Plan([], [JudgeFigure(kind, breaking)], End, Options));
+        var resolved = Assert.Single(AlertBook.Plan([fired.Alert], [JudgeFigure(kind, within)], End.AddSeconds(10), Options));
+
+        Assert.Equal([AlertEvents.Fired], fired.Events);
+        Assert.Equal((kind, severity, 1, AlertStates.Firing), (fired.Alert.Kind, fired.Alert.Severity, fired.Alert.Level, fired.Alert.State));
+        Assert.Equal([AlertEvents.Resolved], resolved.Events);
+        Assert.Equal((AlertStates.Resolved, End.AddSeconds(10)), (resolved.Alert.State, resolved.Alert.ResolvedAt));
+    }
+
+    /// <summary>
+    /// One figure of <paramref name="kind"/> judged against the seed's thresholds: a latency p95 in ms, right answers among
+    /// 1,000 with feedback, requests in 10 s, or a silo's percent.
+    /// </summary>
+    private static Judgement JudgeFigure(string kind, double figure)
+    {
+        VersionInterval[] versions = kind switch
+        {
+            AlertKinds.LatencyP95 => [MonitoringDatabase.Interval(Model, End, 20_000, figure)],
+            AlertKinds.Accuracy => [MonitoringDatabase.Interval(Model, End, 20_000, 5, feedback: 1_000, correct: (long)figure)],
+            AlertKinds.Throughput => [MonitoringDatabase.Interval(Model, End, (long)figure, 5)],
+            _ => [],
+        };
+        SiloReading[] silos = versions.Length > 0 ? [] :
+            [new SiloReading("S1", End, kind == AlertKinds.Cpu ? figure : 10, kind == AlertKinds.Memory ? figure : 10, kind == AlertKinds.Gpu ? figure : 10)];
+        return Assert.Single(AlertJudge.Judge(versions, _ => ModelThresholds.Default, silos, Options), judgement => judgement.Kind == kind);
+    }
+
     private static Judgement Judge(VersionInterval interval, string kind) =>
         Assert.Single(AlertJudge.Judge([interval], _ => ModelThresholds.Default, [], Options), judgement => judgement.Kind == kind);
 }

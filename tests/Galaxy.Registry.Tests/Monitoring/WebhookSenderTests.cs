@@ -98,6 +98,30 @@ public sealed class WebhookSenderTests(MonitoringDatabase database) : IClassFixt
         Assert.False(string.IsNullOrEmpty(delivery.LastError));
     }
 
+    [Fact]
+    public async Task Pruning_removes_deliveries_that_ended_before_the_retention_and_keeps_those_still_pending()
+    {
+        await using var receiver = new WebhookReceiver(HttpStatusCode.NoContent);
+        var clock = MonitoringDatabase.Clock();
+        var (options, delivered) = await FireAsync("pruned-when-old", receiver.Url, clock);
+        await Sender(options, clock).SendDueAsync(CancellationToken.None);
+        var (_, pending) = await FireAsync("pending-kept", receiver.Url, clock);
+        var deliveries = new AlertDeliveries(database.Silo);
+
+        await deliveries.PruneAsync(clock.GetUtcNow().AddMinutes(-1), CancellationToken.None);
+        Assert.Equal("delivered", Assert.Single(await DeliveriesAsync(delivered)).Status);
+
+        clock.Advance(TimeSpan.FromHours(2));
+        await deliveries.PruneAsync(clock.GetUtcNow().AddHours(-1), CancellationToken.None);
+
+        Assert.Empty(await DeliveriesAsync(delivered));
+        var kept = Assert.Single(await DeliveriesAsync(pending));
+        Assert.Equal("pending", kept.Status);
+
+        // Settled, so that the other tests' senders, on clocks that start where this one did, do not find it due.
+        await deliveries.DeliveredAsync(kept.Id, clock.GetUtcNow(), CancellationToken.None);
+    }
+
     private WebhookSender Sender(MonitoringOptions options, FakeTimeProvider clock) =>
         new(new AlertDeliveries(database.Silo), _http, options, clock, NullLogger<WebhookSender>.Instance);
 
