@@ -76,6 +76,7 @@ public sealed class GraphQLMatrixTests(GatewayFixture fixture)
             "Query.labscapes" => "{ labscapes { id } }",
             "Query.labscape" => "{ labscape(id: \"1\") { stableVersion } }",
             "Query.trainingJobs" => "{ trainingJobs(limit: 1) { id } }",
+            "Query.alerts" => "{ alerts(limit: 1) { id } }",
             "GalaxyModel.performance" => $"{{ modelById(id: \"{await ModelAsync()}\") {{ performance {{ requests }} }} }}",
             "GalaxyModel.deployment" => $"{{ modelById(id: \"{await ModelAsync()}\") {{ deployment {{ id }} }} }}",
             "Mutation.deployModel" => $"mutation {{ deployModel(input: {{ modelId: \"{await ModelAsync()}\", labscapes: [{DeploymentRequests.Labscape}] }}) {{ id }} }}",

@@ -175,11 +175,30 @@ public sealed class GraphQLTests(GatewayFixture fixture)
         Assert.Equal(PerformanceLogReports.Coverage, data.GetProperty("performanceReport").GetProperty("coverage").GetString());
     }
 
+    [Fact]
+    public async Task Alerts_read_as_REST_reads_them_newest_first()
+    {
+        var alert = await MonitoringRequests.AlertAsync(fixture.Galaxy);
+
+        var answer = await fixture.Http.GraphQLAsync("{ alerts(limit: 50) { id kind severity subject firedAt } }");
+        using var rest = JsonDocument.Parse(await fixture.Http.GetStringAsync($"/v1/alerts/{alert}"));
+
+        Assert.Empty(answer.ErrorCodes());
+        var listed = answer.GetProperty("data").GetProperty("alerts").EnumerateArray().ToList();
+        var firedAt = listed.Select(item => item.GetProperty("firedAt").GetDateTimeOffset()).ToList();
+        Assert.Equal(firedAt.OrderDescending(), firedAt);
+        var ours = Assert.Single(listed, item => item.GetProperty("id").GetString() == alert.ToString());
+        Assert.Equal("cpu", ours.GetProperty("kind").GetString());
+        Assert.Equal("warning", ours.GetProperty("severity").GetString());
+        Assert.Equal(rest.RootElement.GetProperty("subject").GetString(), ours.GetProperty("subject").GetString());
+    }
+
     [Theory]
     [InlineData("{ unit(id: \"abc\") { id } }", "invalid-id")]
     [InlineData("{ unit(id: \"99999999\") { id } }", "unit-not-found")]
     [InlineData("{ labscape(id: \"9999\") { id } }", "labscape-not-found")]
     [InlineData("{ trainingJobs(status: \"SLEEPING\") { id } }", "invalid-input")]
+    [InlineData("{ alerts(state: \"burning\") { id } }", "invalid-input")]
     [InlineData("{ performanceReport(timeRange: { from: \"2026-01-02T00:00:00Z\", to: \"2026-01-01T00:00:00Z\" }) { coverage } }", "invalid-input")]
     public async Task Bad_arguments_get_the_codes_REST_gives_them(string query, string code)
     {

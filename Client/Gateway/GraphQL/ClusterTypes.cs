@@ -81,6 +81,29 @@ internal sealed class TrainingJobType : ObjectGraphType<TrainingJobSummary>
     }
 }
 
+/// <summary>An alert as <c>GET /v1/alerts</c> shows it: one breach of one threshold by one subject.</summary>
+internal sealed class AlertType : ObjectGraphType<AlertResponse>
+{
+    public AlertType()
+    {
+        Name = "Alert";
+        Field<NonNullGraphType<IdGraphType>>("id").Resolve(context => context.Source.Id);
+        Field<NonNullGraphType<StringGraphType>>("kind").Resolve(context => context.Source.Kind);
+        Field<NonNullGraphType<StringGraphType>>("severity").Resolve(context => context.Source.Severity);
+        Field<NonNullGraphType<StringGraphType>>("state").Resolve(context => context.Source.State);
+        Field<NonNullGraphType<IntGraphType>>("level").Resolve(context => context.Source.Level);
+        Field<NonNullGraphType<StringGraphType>>("subject").Resolve(context => context.Source.Subject);
+        Field<StringGraphType>("model").Resolve(context => context.Source.Model?.Name);
+        Field<IntGraphType>("version").Resolve(context => context.Source.Version);
+        Field<NonNullGraphType<FloatGraphType>>("value").Resolve(context => context.Source.Value);
+        Field<NonNullGraphType<FloatGraphType>>("threshold").Resolve(context => context.Source.Threshold);
+        Field<NonNullGraphType<StringGraphType>>("summary").Resolve(context => context.Source.Summary);
+        Field<NonNullGraphType<DateTimeOffsetGraphType>>("firedAt").Resolve(context => context.Source.FiredAt);
+        Field<DateTimeOffsetGraphType>("resolvedAt").Resolve(context => context.Source.ResolvedAt);
+        Field<StringGraphType>("acknowledgedBy").Resolve(context => context.Source.AcknowledgedBy);
+    }
+}
+
 /// <summary>The seed's <c>ApprovalRequest</c>: a request for the CEO's decision on a version.</summary>
 internal sealed class ApprovalRequestType : ObjectGraphType<ApprovalResponse>
 {

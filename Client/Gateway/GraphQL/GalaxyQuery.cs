@@ -6,6 +6,7 @@ using Galaxy.Gateway.Monitoring;
 using Galaxy.Gateway.Training;
 using Galaxy.Registry;
 using Galaxy.Registry.Deployments;
+using Galaxy.Registry.Monitoring;
 using Galaxy.Registry.Training;
 using GraphQL;
 using GraphQL.Types;
@@ -14,7 +15,7 @@ namespace Galaxy.Gateway.GraphQL;
 
 /// <summary>
 /// The seed's queries (<c>galaxyModels</c>, <c>modelById</c>, <c>performanceReport</c>) and the cluster's (units,
-/// labscapes, training jobs), each behind the permission of its REST counterpart.
+/// labscapes, training jobs, alerts), each behind the permission of its REST counterpart.
 /// </summary>
 internal sealed class GalaxyQuery : ObjectGraphType
 {
@@ -110,6 +111,20 @@ internal sealed class GalaxyQuery : ObjectGraphType
                     services.GetRequiredService<TrainingJobStore>(), services.GetRequiredService<ModelRegistry>(), context.CancellationToken,
                     context.GetArgument<string?>("status"), context.GetArgument<string?>("model"), context.GetArgument<int>("offset"),
                     context.GetArgument<int>("limit"))).Result);
+                return page.Items;
+            });
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<AlertType>>>>("alerts")
+            .Description("Alerts, newest first, optionally of one state (firing, resolved) and severity (warning, critical).")
+            .Argument<StringGraphType>("state")
+            .Argument<StringGraphType>("severity")
+            .Argument<IntGraphType>("offset", argument => argument.DefaultValue = 0)
+            .Argument<IntGraphType>("limit", argument => argument.DefaultValue = 100)
+            .Requires(Permissions.ReadMonitoring)
+            .ResolveAsync(async context =>
+            {
+                var page = GraphQLErrors.Unwrap<AlertPage>((await AlertEndpoints.List(
+                    context.RequestServices!.GetRequiredService<AlertStore>(), context.CancellationToken, context.GetArgument<string?>("state"),
+                    context.GetArgument<string?>("severity"), context.GetArgument<int>("offset"), context.GetArgument<int>("limit"))).Result);
                 return page.Items;
             });
     }

@@ -33,7 +33,8 @@ internal static class AlertEndpoints
         return routes;
     }
 
-    private static async Task<Results<Ok<AlertPage>, ProblemHttpResult>> List(
+    /// <summary>The list route's handler, which GraphQL's <c>alerts</c> calls too.</summary>
+    internal static async Task<Results<Ok<AlertPage>, ProblemHttpResult>> List(
         AlertStore alerts, CancellationToken cancellationToken, string? state = null, string? severity = null, int offset = 0, int limit = 100)
     {
         if (state is not (null or AlertStates.Firing or AlertStates.Resolved))
