@@ -4,8 +4,9 @@
 // labscapes 0-3 under a canary, classifies digits while the canary rolls out (with feedback, which its analyses judge),
 // and reports where the deployment ended. A version Guardian does not approve on its own waits for the CEO: the app
 // then says so and stops. GALAXY_URL, GALAXY_USER (default lead), GALAXY_TOTP, GALAXY_DATASET, GALAXY_EPOCHS,
-// GALAXY_HIDDEN (the hidden layer's width), GALAXY_LABSCAPES (e.g. 0,1,2,3) and GALAXY_CANARY_SECONDS (each step's
-// analysis interval, default 60) change the defaults.
+// GALAXY_HIDDEN (the hidden layer's width), GALAXY_SEEDS (how many seeds each learning rate is tried with; the recipe's
+// default is 4), GALAXY_LABSCAPES (e.g. 0,1,2,3) and GALAXY_CANARY_SECONDS (each step's analysis interval, default 60)
+// change the defaults.
 using System.Globalization;
 using Galaxy.Client;
 using Galaxy.Contracts;
@@ -14,6 +15,7 @@ var gateway = new Uri(Environment.GetEnvironmentVariable("GALAXY_URL") ?? "http:
 var datasetPath = Environment.GetEnvironmentVariable("GALAXY_DATASET") ?? Path.Combine("datasets", "optdigits-train.csv");
 var epochs = Number("GALAXY_EPOCHS");
 var hidden = Number("GALAXY_HIDDEN");
+var seeds = Number("GALAXY_SEEDS");
 var canarySeconds = Number("GALAXY_CANARY_SECONDS") ?? 60;
 int[] labscapes = Environment.GetEnvironmentVariable("GALAXY_LABSCAPES") is { Length: > 0 } listed
     ? [.. listed.Split(',').Select(id => int.Parse(id, CultureInfo.InvariantCulture))]
@@ -48,7 +50,9 @@ try
     Console.WriteLine($"dataset {dataset.Name}: {dataset.Rows} rows, {dataset.ClassCounts.Count} classes");
 
     // 2. Train, following the job's progress as it arrives.
-    var job = await galaxy.StartTrainingAsync(new TrainingJobSpec(model.Name, dataset.Id.ToString(), "digit", Hidden: hidden, Epochs: epochs), stop.Token);
+    var job = await galaxy.StartTrainingAsync(new TrainingJobSpec(
+        model.Name, dataset.Id.ToString(), "digit", Hidden: hidden, Epochs: epochs,
+        Grid: seeds is { } count ? new TrainingGrid(Seeds: [.. Enumerable.Range(1, count)]) : null), stop.Token);
     TrainingJobResponse? trained = null;
     await foreach (var progress in galaxy.FollowTrainingJobAsync(job.Id, stop.Token))
     {

@@ -29,8 +29,8 @@ public sealed record ControlPlaneSnapshot(string Dataset, string DatasetSha256, 
         using var file = new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString()));
         var dataset = await client.UploadDatasetAsync(name, "label", file, cancellationToken);
         await client.CreateModelAsync(name, cancellationToken: cancellationToken);
-        var job = await client.StartTrainingAsync(
-            new TrainingJobSpec(name, dataset.Id.ToString(), Hidden: 4, Epochs: 3, Grid: new TrainingGrid(LearningRates: [0.1f], Seeds: [1])),
+        var job = await StartAsync(
+            client, new TrainingJobSpec(name, dataset.Id.ToString(), Hidden: 4, Epochs: 3, Grid: new TrainingGrid(LearningRates: [0.1f], Seeds: [1])),
             cancellationToken);
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (!job.IsFinished)
@@ -51,6 +51,26 @@ public sealed record ControlPlaneSnapshot(string Dataset, string DatasetSha256, 
 
         var weights = await client.GetWeightsAsync(name, job.Version.Value.ToString(CultureInfo.InvariantCulture), cancellationToken);
         return new ControlPlaneSnapshot(name, dataset.Sha256, name, job.Version.Value, weights.Weights, job.Id, job.Status);
+    }
+
+    /// <summary>
+    /// Starts the job as a careful client does: a 504 means the start may or may not have taken effect (a cold silo on a
+    /// loaded machine can take longer than the gateway waits), so it looks for the model's job before it starts again.
+    /// The model is new, so a job of it is this one.
+    /// </summary>
+    private static async Task<TrainingJobResponse> StartAsync(GalaxyClient client, TrainingJobSpec spec, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.StartTrainingAsync(spec, cancellationToken);
+        }
+        catch (GalaxyUnavailableException)
+        {
+            var started = (await client.ListTrainingJobsAsync(model: spec.Model, cancellationToken: cancellationToken)).Items;
+            return started.Length > 0
+                ? await client.GetTrainingJobAsync(started[0].Id, cancellationToken)
+                : await client.StartTrainingAsync(spec, cancellationToken);
+        }
     }
 
     /// <summary>What differs in the restored galaxy; null when everything came back.</summary>
