@@ -59,6 +59,10 @@ public static class GalaxyMetrics
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter([.. Meters]);
+
+                // A sampled request's trace id rides on the measurement it made (an exemplar, in OpenMetrics scrapes), so a
+                // slow bucket leads to the request's log lines and audit row.
+                metrics.SetExemplarFilter(ExemplarFilterType.TraceBased);
                 foreach (var instrument in Dropped)
                 {
                     metrics.AddView(instrument, MetricStreamConfiguration.Drop);

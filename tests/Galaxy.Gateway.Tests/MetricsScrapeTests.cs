@@ -59,6 +59,36 @@ public sealed class MetricsScrapeTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task A_sampled_request_leaves_its_trace_id_as_an_exemplar_in_an_OpenMetrics_scrape()
+    {
+        using var operatorClient = await fixture.ClientForAsync(TestAccounts.Operator);
+        var model = await DeploymentRequests.ServedModelAsync(fixture.Http);
+        var traceId = System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
+        using var inference = new HttpRequestMessage(HttpMethod.Post, $"/v1/models/{model}/inference") { Content = JsonContent.Create(new { features = Input }) };
+        inference.Headers.Add("traceparent", $"00-{traceId}-{System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString()}-01");
+
+        (await fixture.Http.SendAsync(inference)).EnsureSuccessStatusCode();
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string text;
+        do
+        {
+            using var scrape = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+            scrape.Headers.Accept.ParseAdd("application/openmetrics-text; version=1.0.0");
+            text = await (await operatorClient.SendAsync(scrape)).EnsureSuccessStatusCode().Content.ReadAsStringAsync();
+            if (text.Contains($"trace_id=\"{traceId}\"", StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            await Task.Delay(200);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        Assert.Contains(text.Split('\n'), line => line.StartsWith("galaxy_inference_", StringComparison.Ordinal) && line.Contains($"trace_id=\"{traceId}\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Only_operators_read_the_metrics()
     {
         using var engineer = await fixture.ClientForAsync(TestAccounts.AiEngineer);
