@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using Galaxy.Client;
 using Galaxy.Contracts;
 using Galaxy.Testing.Processes;
@@ -167,7 +166,7 @@ public sealed class CliTests(ListeningGatewayFixture fixture)
     /// </summary>
     private async Task<CliRun> RunAsAsync(string account, bool named, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet");
         start.ArgumentList.Add(RepositoryBuild.AssemblyOf("Client/Cli/galaxy-cli"));
         foreach (var argument in arguments)
         {
@@ -184,28 +183,8 @@ public sealed class CliTests(ListeningGatewayFixture fixture)
         start.ArgumentList.Add(TestAccounts.PasswordOf(account));
         start.ArgumentList.Add("--gateway");
         start.ArgumentList.Add(fixture.Address);
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
-        process.ErrorDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var bound = new CancellationTokenSource(Bound);
-        try
-        {
-            await process.WaitForExitAsync(bound.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"galaxy-cli {string.Join(' ', arguments)} ran past {Bound}:\n{output}");
-        }
-
-        process.WaitForExit();
-        lock (output)
-        {
-            return new CliRun(process.ExitCode, output.ToString());
-        }
+        var run = await BoundedRun.RunAsync(start, Bound);
+        return new CliRun(run.ExitCode, run.Output);
     }
 
     private static async Task<DeploymentResponse> WaitAsync(GalaxyClient client, Guid id) =>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using Galaxy.Client;
 using Galaxy.Testing.Processes;
 
@@ -18,7 +17,7 @@ public sealed class SampleAppTests(ListeningGatewayFixture fixture)
     [Fact]
     public async Task The_sample_trains_deploys_under_a_canary_and_classifies_until_it_is_promoted()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet");
         start.ArgumentList.Add(RepositoryBuild.AssemblyOf("Client/Sample/Galaxy.Sample"));
         start.Environment["GALAXY_URL"] = fixture.Address;
         start.Environment["GALAXY_USER"] = TestAccounts.LeadAi;
@@ -30,30 +29,13 @@ public sealed class SampleAppTests(ListeningGatewayFixture fixture)
         start.Environment["GALAXY_SEEDS"] = "1";
         start.Environment["GALAXY_LABSCAPES"] = "2";
         start.Environment["GALAXY_CANARY_SECONDS"] = "3";
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
-        process.ErrorDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var bound = new CancellationTokenSource(Bound);
-        try
-        {
-            await process.WaitForExitAsync(bound.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"The sample ran past {Bound}:\n{output}");
-        }
-
-        process.WaitForExit();
+        var run = await BoundedRun.RunAsync(start, Bound);
         var lead = new GalaxyClient(await fixture.ClientForAsync(TestAccounts.LeadAi));
         var deployment = Assert.Single((await lead.ListDeploymentsAsync(model: "digits")).Items);
         var answer = await lead.InferAsync("digits", new float[64]);
 
-        Assert.True(process.ExitCode == 0, output.ToString());
-        Assert.Contains("deployment SUCCEEDED", output.ToString(), StringComparison.Ordinal);
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("deployment SUCCEEDED", run.Output, StringComparison.Ordinal);
         Assert.Equal("SUCCEEDED", deployment.Status);
         Assert.Equal(new[] { 2 }, deployment.Labscapes);
         Assert.Equal(deployment.Version, answer.Version);
