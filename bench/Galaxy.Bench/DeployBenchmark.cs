@@ -80,16 +80,19 @@ public sealed class DeployBenchmark : IBenchmark
     {
         await gateway.WarmUpAsync(TimeSpan.FromSeconds(10));
         var most = await gateway.MeasureMostAsync(report, "deploy.inference_per_s", Phase);
+        // Apps are processes of their own, so the figure is the outside client's. The same open loop from this process
+        // follows: its requests allocate in the silo's process, whose heap holds a million activations, and the
+        // collections they cause pause the silo and the generator together.
         var paused = GC.GetTotalPauseDuration();
-        var atHalf = await gateway.AtRateAsync(most / 2, Phase);
-        report.Record("deploy.inference_p95_ms", atHalf.P95Ms, "ms",
-            $"at {most / 2:N0}/s, half the most; p50 {atHalf.P50Ms:F2}, p99 {atHalf.P99Ms:F2} ms; {atHalf.Failures} failed; " +
-            $"GC paused the silo's (and the generator's) process {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s of the {Phase.TotalSeconds:F0} s");
-        paused = GC.GetTotalPauseDuration();
         var outside = await gateway.OutsideAtRateAsync(most / 2, Phase);
-        report.Record("deploy.inference_outside_p95_ms", outside.P95Ms, "ms",
-            $"the same open loop from galaxy-load, a process of its own; p50 {outside.P50Ms:F2}, p99 {outside.P99Ms:F2} ms; {outside.Failures} failed; " +
+        report.Record("deploy.inference_p95_ms", outside.P95Ms, "ms",
+            $"at {most / 2:N0}/s, half the most, from galaxy-load, a process of its own; p50 {outside.P50Ms:F2}, p99 {outside.P99Ms:F2} ms; {outside.Failures} failed; " +
             $"GC paused the silo's process {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s of the {Phase.TotalSeconds * 1.5:F0} s");
+        paused = GC.GetTotalPauseDuration();
+        var inProcess = await gateway.AtRateAsync(most / 2, Phase);
+        report.Record("deploy.inference_inprocess_p95_ms", inProcess.P95Ms, "ms",
+            $"the same open loop from the silo's process; p50 {inProcess.P50Ms:F2}, p99 {inProcess.P99Ms:F2} ms; {inProcess.Failures} failed; " +
+            $"GC paused the silo's (and the generator's) process {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s of the {Phase.TotalSeconds:F0} s");
 
         var random = new Random(3);
         var predicts = Enumerable.Range(0, 4096)
