@@ -84,6 +84,25 @@ public sealed class RequestBatcherLimitsTests
     }
 
     [Fact]
+    public async Task A_failed_learn_step_fails_every_learn_of_its_batch_with_the_engines_error()
+    {
+        using var table = await Tables.SeededAsync(8);
+        var batcher = BatcherFor.Table(table);
+        var first = await RequestBatcherBatchingTests.HoldFirstBatchAsync(table, batcher);
+        var spec = new LearnSpec(LossFunction.MeanSquaredError, 0.05f, 5);
+        var before = await Tables.RowAsync(table.Inner, 2);
+
+        var poisoned = batcher.LearnAsync(1, Tables.Input(1), [float.PositiveInfinity, 0], spec, null);
+        var neighbour = batcher.LearnAsync(2, Tables.Input(2), [0, 1], spec, null);
+        table.Release();
+
+        var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => poisoned.Within());
+        Assert.Same(error, await Assert.ThrowsAnyAsync<ArgumentException>(() => neighbour.Within()));
+        Assert.Equal(before, await Tables.RowAsync(table.Inner, 2));
+        await first.Within();
+    }
+
+    [Fact]
     public async Task An_idle_batcher_retires_at_once_and_then_refuses_every_request()
     {
         using var table = await Tables.SeededAsync(2);
