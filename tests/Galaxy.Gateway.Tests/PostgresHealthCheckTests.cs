@@ -8,6 +8,16 @@ namespace Galaxy.Gateway.Tests;
 public sealed class PostgresHealthCheckTests
 {
     [Fact]
+    public async Task A_database_that_answers_makes_the_gateway_ready()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+
+        var result = await Check(new Dictionary<string, string?> { ["ConnectionStrings:Galaxy"] = database.ConnectionString });
+
+        Assert.Equal(HealthStatus.Healthy, result.Status);
+    }
+
+    [Fact]
     public async Task A_database_that_refuses_connections_makes_the_gateway_unready()
     {
         var result = await Check(new Dictionary<string, string?> { ["ConnectionStrings:Galaxy"] = "Host=127.0.0.1;Port=1;Timeout=2" });
