@@ -10,6 +10,34 @@ internal static class CanaryJudge
 {
     public const double AccuracyMargin = 0.02;
 
+    /// <summary>
+    /// One analysis of the canary's window: wait for <see cref="CanaryPlan.MinSamples"/> canary requests (unless an alert
+    /// on the canary, <paramref name="alarm"/>, cuts the wait short and counts as a failure), then pass within every
+    /// limit, or fail; the failure that makes <see cref="CanaryPlan.FailureLimit"/> in a row rolls the canary back.
+    /// </summary>
+    /// <param name="failedInARow">Failed analyses in a row before this one.</param>
+    public static CanaryJudgement Judge(CanaryPlan plan, VersionFigures canary, VersionFigures stable, string? alarm, int failedInARow)
+    {
+        if (alarm is null && canary.Requests < plan.MinSamples)
+        {
+            return new CanaryJudgement(CanaryVerdict.Wait, [], failedInARow);
+        }
+
+        var failures = Failures(plan, canary, stable);
+        if (alarm is not null)
+        {
+            failures.Insert(0, alarm);
+        }
+
+        if (failures.Count == 0)
+        {
+            return new CanaryJudgement(CanaryVerdict.Pass, failures, 0);
+        }
+
+        var failed = failedInARow + 1;
+        return new CanaryJudgement(failed >= plan.FailureLimit ? CanaryVerdict.RollBack : CanaryVerdict.Fail, failures, failed);
+    }
+
     /// <summary>What breaks the plan's limits in the canary's window, compared with the stable version's.</summary>
     public static List<string> Failures(CanaryPlan plan, VersionFigures canary, VersionFigures stable)
     {
@@ -48,3 +76,22 @@ internal static class CanaryJudge
     private static string Accuracy(VersionFigures figures) =>
         figures.Accuracy is { } accuracy ? string.Create(CultureInfo.InvariantCulture, $"{accuracy:P2} of {figures.Feedback}") : "no feedback";
 }
+
+/// <summary>What one analysis of a canary's window decides.</summary>
+internal enum CanaryVerdict
+{
+    /// <summary>Too few canary requests to judge: the window stays open another interval.</summary>
+    Wait,
+
+    /// <summary>Within every limit: the rollout goes on.</summary>
+    Pass,
+
+    /// <summary>Outside a limit, with failures to spare: judged again at the next interval.</summary>
+    Fail,
+
+    /// <summary>The plan's limit of failed analyses in a row is reached: the canary is rolled back.</summary>
+    RollBack,
+}
+
+/// <summary>An analysis's verdict, the limits it found broken, and the failed analyses in a row after it.</summary>
+internal sealed record CanaryJudgement(CanaryVerdict Verdict, IReadOnlyList<string> Failures, int FailedInARow);

@@ -342,38 +342,32 @@ public sealed partial class DeploymentGrain(
             var (canaryNow, stableNow) = await FiguresAsync();
             var canary = canaryNow.Since(state.State.CanaryBaseline ?? VersionFigures.Empty);
             var stable = stableNow.Since(state.State.StableBaseline ?? VersionFigures.Empty);
-            var alarm = _breach;
+            var alarm = _breach is { } breach ? $"alert {breach.AlertId} on the canary: {breach.Summary}" : null;
             _breach = null;
-            if (alarm is null && canary.Requests < plan.MinSamples)
+            var judgement = CanaryJudge.Judge(plan, canary, stable, alarm, state.State.FailedAnalyses);
+            if (judgement.Verdict == CanaryVerdict.Wait)
             {
-                // Not enough traffic to judge: the window stays open another interval.
                 await UpdateAsync(
                     "deployment.waiting", Guardian, $"{canary.Requests} of {plan.MinSamples} canary requests so far",
                     deployment => deployment with { StepStartedAt = deployment.StepStartedAt!.Value + TimeSpan.FromSeconds(plan.IntervalSeconds) });
                 continue;
             }
 
-            var failures = CanaryJudge.Failures(plan, canary, stable);
-            if (alarm is { } breach)
-            {
-                failures.Insert(0, $"alert {breach.AlertId} on the canary: {breach.Summary}");
-            }
-
+            var passed = judgement.Verdict == CanaryVerdict.Pass;
             var analysis = new CanaryAnalysis(
-                state.State.CanaryPercent, clock.GetUtcNow(), Request.Version.Key, canary, StableKey, stable, failures.Count == 0,
-                failures.Count == 0 ? "within every limit" : string.Join("; ", failures));
-            var failed = state.State.FailedAnalyses + (analysis.Passed ? 0 : 1);
+                state.State.CanaryPercent, clock.GetUtcNow(), Request.Version.Key, canary, StableKey, stable, passed,
+                passed ? "within every limit" : string.Join("; ", judgement.Failures));
             await UpdateAsync(
-                analysis.Passed ? "deployment.analysis-passed" : "deployment.analysis-failed", Guardian, CanaryJudge.Describe(analysis),
-                deployment => deployment with { Analyses = [.. deployment.Analyses, analysis], FailedAnalyses = analysis.Passed ? 0 : failed });
-            if (analysis.Passed)
+                passed ? "deployment.analysis-passed" : "deployment.analysis-failed", Guardian, CanaryJudge.Describe(analysis),
+                deployment => deployment with { Analyses = [.. deployment.Analyses, analysis], FailedAnalyses = judgement.FailedInARow });
+            if (passed)
             {
                 return true;
             }
 
-            if (failed >= plan.FailureLimit)
+            if (judgement.Verdict == CanaryVerdict.RollBack)
             {
-                await RollBackAsync(Guardian, $"{failed} failed analyses: {analysis.Verdict}");
+                await RollBackAsync(Guardian, $"{judgement.FailedInARow} failed analyses: {analysis.Verdict}");
                 return false;
             }
         }

@@ -84,7 +84,7 @@ internal sealed class LabscapeEngine : IUnitEngine, IAsyncDisposable
             {
                 return EngineReply<ServedOutput>.Of(new ServedOutput(await model.PredictAsync(slot, input, timeout), model.Version));
             }
-            catch (BatcherRetiredException)
+            catch (BatcherRetiredException) when (IsLive)
             {
                 // A switch retired the model between the look-up and the queue: the new one answers.
             }
@@ -137,7 +137,7 @@ internal sealed class LabscapeEngine : IUnitEngine, IAsyncDisposable
                 var weights = await model.WeightsAsync(slot);
                 return EngineReply<UnitServing>.Of(new UnitServing(model.Version, model.Architecture.ToShape(), model.HasOwnRow(slot), weights));
             }
-            catch (BatcherRetiredException)
+            catch (BatcherRetiredException) when (IsLive)
             {
                 // The model was retired while the read waited: the new one answers.
             }
@@ -186,7 +186,7 @@ internal sealed class LabscapeEngine : IUnitEngine, IAsyncDisposable
 
                 return outputs;
             }
-            catch (BatcherRetiredException)
+            catch (BatcherRetiredException) when (IsLive)
             {
                 // Served anew while queueing: ask the new models.
             }
@@ -205,7 +205,7 @@ internal sealed class LabscapeEngine : IUnitEngine, IAsyncDisposable
             {
                 return await TickOnceAsync(input);
             }
-            catch (BatcherRetiredException)
+            catch (BatcherRetiredException) when (IsLive)
             {
                 // Served anew during the tick: tick again on the new models.
             }
@@ -232,6 +232,10 @@ internal sealed class LabscapeEngine : IUnitEngine, IAsyncDisposable
         return new TickSummary(computed, Stopwatch.GetElapsedTime(started).TotalMilliseconds, sum) { Skipped = skipped };
     }
 
+    /// <summary>
+    /// Answers what is queued and frees the tables. A request that reaches it afterwards (its unit looked it up just
+    /// before) is refused with <see cref="BatcherRetiredException"/>: no new model will take it, so asking again would spin.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         Volatile.Write(ref _disposed, true);

@@ -10,13 +10,22 @@ public sealed record VersionWeights(float[] Parameters, float[] Offsets, float[]
 /// Registry versions' weights as the silo's labscapes serve them: read once per silo and version (versions never
 /// change), so deploying to 256 labscapes costs one read of the registry, not 256.
 /// </summary>
-public sealed class VersionWeightsCache(ModelRegistry registry)
+public sealed class VersionWeightsCache
 {
+    private readonly Func<ServedVersion, Task<VersionWeights>> _load;
     private readonly ConcurrentDictionary<string, Lazy<Task<VersionWeights>>> _versions = new();
+
+    public VersionWeightsCache(ModelRegistry registry)
+        : this(version => LoadAsync(registry, version))
+    {
+    }
+
+    /// <summary>Versions' weights read from <paramref name="load"/> instead of the registry (fast tests: weights in memory).</summary>
+    internal VersionWeightsCache(Func<ServedVersion, Task<VersionWeights>> load) => _load = load;
 
     public async Task<VersionWeights> GetAsync(ServedVersion version)
     {
-        var load = _versions.GetOrAdd(version.Key, _ => new Lazy<Task<VersionWeights>>(() => LoadAsync(version)));
+        var load = _versions.GetOrAdd(version.Key, _ => new Lazy<Task<VersionWeights>>(() => _load(version)));
         try
         {
             return await load.Value;
@@ -29,7 +38,7 @@ public sealed class VersionWeightsCache(ModelRegistry registry)
         }
     }
 
-    private async Task<VersionWeights> LoadAsync(ServedVersion version)
+    private static async Task<VersionWeights> LoadAsync(ModelRegistry registry, ServedVersion version)
     {
         var number = version.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var found = await registry.FindVersionAsync(version.ModelId, number, CancellationToken.None)

@@ -2,97 +2,109 @@ using Galaxy.Gateway.Guardian;
 
 namespace Galaxy.Gateway.Tests;
 
-/// <summary>The gateway refuses to start with a Guardian configuration it could not enforce, and says what is wrong.</summary>
+/// <summary>The gateway refuses to start with accounts or keys Guardian could not enforce, saying which and why.</summary>
 public sealed class GuardianOptionsValidationTests
 {
     private static readonly string Key32 = Convert.ToBase64String(new byte[32]);
+    private static readonly string Key16 = Convert.ToBase64String(new byte[16]);
 
     [Fact]
-    public void A_sound_configuration_passes()
+    public void Accounts_in_known_roles_with_their_second_factor_and_good_keys_pass()
     {
         var options = new GuardianOptions
         {
+            Accounts = [Account("ada", Roles.Ceo, totp: "JBSWY3DPEHPK3PXP"), Account("bob", Roles.Operator)],
             SigningKey = Key32,
-            SigningKeys = [new SigningKeyOptions { Id = "k1", Key = Key32 }],
-            Accounts = [Account("ceo", Roles.Ceo, totp: "JBSWY3DPEHPK3PXP"), Account("ops", Roles.Operator)],
-            Oidc = new OidcOptions { Authority = new Uri("https://issuer.example"), RoleMap = { ["galaxy-admins"] = Roles.Cto } },
+            SigningKeys =
+            [
+                new SigningKeyOptions { Id = "k1", Key = Key32, RetiredAt = DateTimeOffset.UnixEpoch },
+                new SigningKeyOptions { Id = "k2", Key = Key32 },
+            ],
+            Oidc = new OidcOptions { Authority = new Uri("https://issuer.example"), RoleMap = { ["execs"] = Roles.Ceo } },
         };
 
         Assert.True(Validate(options).Succeeded);
     }
 
-    public static TheoryData<string, string> Faults => new()
+    [Fact]
+    public void An_unknown_role_a_missing_second_factor_and_a_twice_configured_account_are_each_named()
     {
-        { "unknown role", "has role 'ROOT'" },
-        { "CEO without TOTP", "is CEO and needs a TotpSecret" },
-        { "account twice", "Account 'ops' is configured twice" },
-        { "short signing key", "SigningKey must be base64 of at least 32 bytes" },
-        { "signing key not base64", "SigningKey must be base64 of at least 32 bytes" },
-        { "short key in the ring", "key 'k1' must be base64 of at least 32 bytes" },
-        { "key id twice", "key id 'k1' is used twice" },
-        { "every key retired", "every key is retired" },
-        { "OIDC role unknown", "maps 'admins' to 'ROOT'" },
-        { "OIDC authority relative", "Oidc:Authority must be the issuer's absolute URL" },
-        { "OIDC authority over http", "Oidc:Authority must be https" },
-    };
+        var options = new GuardianOptions
+        {
+            Accounts = [Account("eve", "ADMIN"), Account("ada", Roles.Cto), Account("bob", Roles.Operator), Account("bob", Roles.Operator)],
+        };
+
+        Assert.Equal(
+            new[]
+            {
+                $"Account 'eve' has role 'ADMIN'; roles are {string.Join(", ", Roles.AccountRoles)}.",
+                $"Account 'ada' is {Roles.Cto} and needs a TotpSecret.",
+                "Account 'bob' is configured twice.",
+            },
+            Validate(options).Failures);
+    }
 
     [Theory]
-    [MemberData(nameof(Faults))]
-    public void A_fault_fails_validation_with_a_message_that_names_it(string fault, string message)
+    [InlineData("not base64!")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAA==")]
+    public void A_signing_key_that_is_not_base64_of_32_bytes_is_refused(string key)
     {
-        var result = Validate(WithFault(fault));
-
-        Assert.True(result.Failed);
-        Assert.Contains(result.Failures!, failure => failure.Contains(message, StringComparison.Ordinal));
+        Assert.Equal(new[] { "SigningKey must be base64 of at least 32 bytes." }, Validate(new GuardianOptions { SigningKey = key }).Failures);
     }
 
     [Fact]
-    public void Every_fault_is_reported_at_once()
+    public void A_key_ring_with_a_short_key_a_reused_id_or_no_key_left_to_sign_is_refused()
     {
-        var options = WithFault("unknown role");
-        options.SigningKey = "short";
+        var retired = DateTimeOffset.UnixEpoch;
+        var options = new GuardianOptions
+        {
+            SigningKeys =
+            [
+                new SigningKeyOptions { Id = "k1", Key = Key16, RetiredAt = retired },
+                new SigningKeyOptions { Id = "k1", Key = Key32, RetiredAt = retired },
+            ],
+        };
 
-        var result = Validate(options);
-
-        Assert.Equal(2, result.Failures!.Count());
+        Assert.Equal(
+            new[]
+            {
+                "SigningKeys: key 'k1' must be base64 of at least 32 bytes.",
+                "SigningKeys: key id 'k1' is used twice.",
+                "SigningKeys: every key is retired; one must sign.",
+            },
+            Validate(options).Failures);
     }
 
     [Fact]
-    public void Plain_http_is_accepted_when_https_metadata_is_not_required()
+    public void An_issuer_mapped_to_an_unknown_role_or_without_an_absolute_authority_is_refused()
     {
         var options = new GuardianOptions
         {
-            Oidc = new OidcOptions { Authority = new Uri("http://127.0.0.1:5001"), RequireHttpsMetadata = false },
+            Oidc = new OidcOptions { Authority = new Uri("/issuer", UriKind.Relative), RoleMap = { ["admins"] = "ROOT" } },
         };
 
-        Assert.True(Validate(options).Succeeded);
+        Assert.Equal(
+            new[]
+            {
+                $"Oidc:RoleMap maps 'admins' to 'ROOT'; roles are {string.Join(", ", Roles.AccountRoles)}.",
+                "Oidc:Authority must be the issuer's absolute URL.",
+            },
+            Validate(options).Failures);
     }
 
-    private static GuardianOptions WithFault(string fault)
+    [Fact]
+    public void A_plain_http_issuer_is_refused_unless_https_metadata_is_waived()
     {
-        var options = new GuardianOptions();
-        switch (fault)
-        {
-            case "unknown role": options.Accounts = [Account("root", "ROOT")]; break;
-            case "CEO without TOTP": options.Accounts = [Account("ceo", Roles.Ceo)]; break;
-            case "account twice": options.Accounts = [Account("ops", Roles.Operator), Account("ops", Roles.AiEngineer)]; break;
-            case "short signing key": options.SigningKey = Convert.ToBase64String(new byte[16]); break;
-            case "signing key not base64": options.SigningKey = "not base64 at all!"; break;
-            case "short key in the ring": options.SigningKeys = [new SigningKeyOptions { Id = "k1", Key = Convert.ToBase64String(new byte[8]) }]; break;
-            case "key id twice": options.SigningKeys = [new SigningKeyOptions { Id = "k1", Key = Key32 }, new SigningKeyOptions { Id = "k1", Key = Key32 }]; break;
-            case "every key retired": options.SigningKeys = [new SigningKeyOptions { Id = "k1", Key = Key32, RetiredAt = DateTimeOffset.UnixEpoch }]; break;
-            case "OIDC role unknown": options.Oidc = new OidcOptions { Authority = new Uri("https://issuer.example"), RoleMap = { ["admins"] = "ROOT" } }; break;
-            case "OIDC authority relative": options.Oidc = new OidcOptions { Authority = new Uri("/issuer", UriKind.Relative) }; break;
-            case "OIDC authority over http": options.Oidc = new OidcOptions { Authority = new Uri("http://issuer.example") }; break;
-            default: throw new ArgumentOutOfRangeException(nameof(fault), fault, "no such fault in this test");
-        }
+        var insecure = new OidcOptions { Authority = new Uri("http://issuer.example") };
 
-        return options;
+        Assert.Equal(new[] { "Oidc:Authority must be https (RequireHttpsMetadata)." }, Validate(new GuardianOptions { Oidc = insecure }).Failures);
+        insecure.RequireHttpsMetadata = false;
+        Assert.True(Validate(new GuardianOptions { Oidc = insecure }).Succeeded);
     }
-
-    private static AccountOptions Account(string name, string role, string? totp = null) =>
-        new() { Name = name, Role = role, PasswordHash = "hash", TotpSecret = totp };
 
     private static Microsoft.Extensions.Options.ValidateOptionsResult Validate(GuardianOptions options) =>
         new GuardianOptionsValidation().Validate(null, options);
+
+    private static AccountOptions Account(string name, string role, string? totp = null) =>
+        new() { Name = name, Role = role, PasswordHash = "hash", TotpSecret = totp };
 }
