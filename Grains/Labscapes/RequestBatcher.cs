@@ -289,35 +289,30 @@ internal sealed class RequestBatcher
         while (true)
         {
             await WaitForCompanyAsync();
-            long oldest;
+
+            // The batch is cut once the table is free, so what arrives while it is busy (a batch of one, a load, the
+            // tick) joins it, and every request not launching is counted against the queue's length.
+            await _tableGate.WaitAsync();
             var idle = false;
             TaskCompletionSource? drained = null;
-            lock (_queueLock)
-            {
-                oldest = TakeBatch();
-                if (_batch.Count == 0 && _queue.Count == 0)
-                {
-                    _pumping = false;
-                    idle = true;
-                    drained = _drained;
-                }
-            }
-
-            if (idle)
-            {
-                drained?.TrySetResult();
-                return;
-            }
-
-            if (_batch.Count == 0)
-            {
-                continue;
-            }
-
-            await _tableGate.WaitAsync();
             try
             {
-                await LaunchAsync(oldest);
+                long oldest;
+                lock (_queueLock)
+                {
+                    oldest = TakeBatch();
+                    if (_batch.Count == 0 && _queue.Count == 0)
+                    {
+                        _pumping = false;
+                        idle = true;
+                        drained = _drained;
+                    }
+                }
+
+                if (_batch.Count > 0)
+                {
+                    await LaunchAsync(oldest);
+                }
             }
             catch (Exception exception)
             {
@@ -330,6 +325,12 @@ internal sealed class RequestBatcher
             {
                 _tableGate.Release();
                 _batch.Clear();
+            }
+
+            if (idle)
+            {
+                drained?.TrySetResult();
+                return;
             }
         }
     }

@@ -21,7 +21,7 @@ public sealed class RequestBatcherBatchingTests
         var inputs = new[] { Tables.Input(1), Tables.Input(2), Tables.Input(3) };
         var answers = Enumerable.Range(0, 3).Select(i => batcher.PredictAsync(row: i + 1, inputs[i], timeout: null)).ToArray();
         table.Release();
-        await first.Within();
+        await Task.WhenAll([first, .. answers]).Within();
 
         AssertRows(table, [0], [1, 2, 3]);
         for (var i = 0; i < 3; i++)
