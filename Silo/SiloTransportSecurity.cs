@@ -20,12 +20,15 @@ public static class SiloTransportSecurity
         }
 
         var certificates = ClusterCertificates.Load(options);
-        return silo.UseTls(certificates.Certificate, tls =>
-        {
-            tls.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
-            tls.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
-            tls.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
-            tls.RemoteCertificateValidation = (certificate, _, _) => certificates.IsTrusted(certificate);
-        });
+        return silo.UseTls(certificates.Certificate, tls => RequireClusterCertificates(tls, certificates));
+    }
+
+    /// <summary>What a connection to or from this silo must satisfy: TLS 1.2 or 1.3, and a certificate from the cluster's CA on both sides.</summary>
+    internal static void RequireClusterCertificates(TlsOptions tls, ClusterCertificates certificates)
+    {
+        tls.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+        tls.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+        tls.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
+        tls.RemoteCertificateValidation = (certificate, _, _) => certificates.IsTrusted(certificate);
     }
 }

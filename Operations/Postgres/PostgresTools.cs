@@ -27,9 +27,11 @@ public sealed class PostgresTools
     /// <summary>The account a server and its data folders run as when this process is root; null otherwise.</summary>
     public string? ServerUser { get; }
 
-    public static PostgresTools Find()
+    public static PostgresTools Find() => Find(Environment.GetEnvironmentVariable(BinEnvironmentVariable));
+
+    /// <summary>The programs in <paramref name="configured"/> when given (as <c>GALAXY_PG_BIN</c> names it), else Debian's newest.</summary>
+    internal static PostgresTools Find(string? configured)
     {
-        var configured = Environment.GetEnvironmentVariable(BinEnvironmentVariable);
         var bin = !string.IsNullOrEmpty(configured)
             ? configured
             : Directory.Exists(DebianRoot)

@@ -63,7 +63,7 @@ public sealed record ServerFacts(
     }
 
     // archive_timeout reads back as "1min", "30s" or "0".
-    private static int ParseSeconds(string setting)
+    internal static int ParseSeconds(string setting)
     {
         var digits = new string(setting.TakeWhile(char.IsDigit).ToArray());
         var value = digits.Length == 0 ? 0 : int.Parse(digits, CultureInfo.InvariantCulture);

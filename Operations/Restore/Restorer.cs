@@ -190,9 +190,11 @@ public sealed partial class Restorer(BackupStore store, PostgresTools tools, Tim
 
     private async Task StartAsync(RestoreRequest request, CancellationToken cancellationToken)
     {
+        // Reached over loopback TCP alone: a Unix socket in the data folder fails the start when the folder's path is
+        // long (a socket's path is at most 107 bytes), as a trial restore's scratch folder can be.
         string[] options =
         [
-            $"-c port={request.Port}", "-c listen_addresses=127.0.0.1", $"-c unix_socket_directories={request.DataDirectory}",
+            $"-c port={request.Port}", "-c listen_addresses=127.0.0.1", "-c unix_socket_directories=''",
             "-c logging_collector=off", $"-c archive_mode={(request.ArchiveAfterRestore ? "on" : "off")}",
             .. await PrimarySettingsAsync(request.DataDirectory, cancellationToken),
         ];

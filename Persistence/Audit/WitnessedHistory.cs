@@ -128,8 +128,6 @@ internal sealed class WitnessedHistory
         return null;
     }
 
-    public AuditCheckpoint? WitnessOfLastRow() => _ranges.Count == 0 ? null : _ranges[^1].Checkpoint;
-
     /// <summary>Why an archive event cannot be taken: it must archive forward, witnessed rows only, ending at the row the witness saw.</summary>
     private string? ArchiveProblem(AuditCheckpoint archive)
     {

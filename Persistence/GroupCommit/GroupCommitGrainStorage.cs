@@ -25,6 +25,7 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly StateReader _reader;
     private readonly GroupCommitWriter _writer;
+    private int _disposed;
 
     private GroupCommitGrainStorage(
         string name,
@@ -125,9 +126,14 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, IAsyncDisposable
         grainState.RecordExists = false;
     }
 
-    /// <summary>Commits what is queued, then closes the connections.</summary>
+    /// <summary>Commits what is queued, then closes the connections; once, however often it is called.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _writer.DisposeAsync();
         await _reader.DisposeAsync();
         await _dataSource.DisposeAsync();

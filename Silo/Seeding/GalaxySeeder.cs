@@ -34,8 +34,6 @@ public sealed class GalaxySeeder : IAsyncDisposable
         _clock = clock;
     }
 
-    public GalaxyTopology Topology => _topology;
-
     /// <summary>Seeds one labscape and its units; returns how many unit rows it wrote (0 when they all existed).</summary>
     public async Task<int> SeedLabscapeAsync(int labscapeId, CancellationToken cancellationToken)
     {

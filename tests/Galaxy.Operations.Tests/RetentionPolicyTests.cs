@@ -63,6 +63,17 @@ public sealed class RetentionPolicyTests
         }
     }
 
+    [Fact]
+    public void Nothing_archived_is_unneeded_while_no_backup_is_kept_or_before_there_is_an_archive()
+    {
+        using var folder = new BackupFolder();
+        var kept = folder.Add(Now);
+
+        Assert.Empty(RetentionPolicy.UnneededWal([kept], folder.Store.ArchiveDirectory));
+        folder.Archive("000000010000000000000001");
+        Assert.Empty(RetentionPolicy.UnneededWal([], folder.Store.ArchiveDirectory));
+    }
+
     [Theory]
     [InlineData("000000010000000000000001", 16 * 1024 * 1024, 1)]
     [InlineData("0000000100000001000000FF", 16 * 1024 * 1024, 511)]
@@ -88,6 +99,14 @@ public sealed class RetentionPolicyTests
         Assert.Contains("absolute path", problem.Message, StringComparison.Ordinal);
         Assert.Contains("RetentionCount", problem.Message, StringComparison.Ordinal);
         Assert.Contains("Galaxy__Backup__Directory", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_folder_name_that_would_break_the_archive_command_is_refused()
+    {
+        var problem = Assert.Throws<OperationsException>(() => new BackupOptions { Directory = "/backups/it's" }.Validate());
+
+        Assert.Contains("cannot contain quotes, '%' or line breaks (they go into archive_command)", problem.Message, StringComparison.Ordinal);
     }
 
     private static BackupOptions Options(int retentionDays, int retentionCount) =>

@@ -40,11 +40,12 @@ public sealed class OutageTests(TestDatabase database) : IClassFixture<TestDatab
         var applicationName = $"galaxy-outage-{Guid.NewGuid():N}";
         var connectionString = new NpgsqlConnectionStringBuilder(database.ConnectionString) { ApplicationName = applicationName }.ConnectionString;
         var clock = new ManualClock();
+        var logs = new LogLines();
         await using var host = await StorageHost.StartAsync(database.ConnectionString, options =>
         {
             options.ConnectionString = connectionString;
             options.OutageBackoff = Backoff;
-        }, clock);
+        }, clock, logs);
         var stateName = TestGrains.FreshStateName();
         var grain = TestGrains.Integer(1);
         var state = new GrainState<CounterState>(CounterState.Of(1));
@@ -65,6 +66,29 @@ public sealed class OutageTests(TestDatabase database) : IClassFixture<TestDatab
         var read = new GrainState<CounterState>();
         await host.GroupCommit.ReadStateAsync(stateName, grain, read);
         Assert.Equal(("2", 2L), (read.ETag, read.Counter().Sequence));
+
+        // The operator hears of the outage once, when it began, and once when it ended.
+        var lines = logs.Lines.ToList();
+        const string Began = "Error: PostgreSQL is unreachable; 1 writes failed, and writes fail at once until it answers again.";
+        const string Ended = "Information: PostgreSQL answers again; group-commit writes resumed.";
+        Assert.Single(lines, line => line == Began);
+        Assert.Single(lines, line => line == Ended);
+        Assert.True(lines.IndexOf(Began) < lines.IndexOf(Ended), "the outage's end was logged before its beginning");
+    }
+
+    [Fact]
+    public async Task A_read_from_a_server_that_is_down_fails_with_a_clear_error_naming_the_state_and_grain()
+    {
+        var unreachable = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Port = ClosedPort() }.ConnectionString;
+        await using var host = await StorageHost.StartAsync(database.ConnectionString, options => options.ConnectionString = unreachable);
+        var stateName = TestGrains.FreshStateName();
+        var state = new GrainState<CounterState>();
+
+        var failure = await Assert.ThrowsAsync<StorageUnavailableException>(() => host.GroupCommit.ReadStateAsync(stateName, TestGrains.Integer(7), state));
+
+        Assert.StartsWith("PostgreSQL is unreachable (", failure.Message, StringComparison.Ordinal);
+        Assert.EndsWith($"the {stateName} state of {TestGrains.Integer(7)} could not be read. Retry shortly.", failure.Message, StringComparison.Ordinal);
+        Assert.False(state.RecordExists);
     }
 
     private async Task TerminateBackendsAsync(string applicationName)

@@ -30,10 +30,16 @@ internal sealed class StorageHost : IAsyncDisposable
     public IGrainStorage GroupCommit => _services.GetRequiredKeyedService<IGrainStorage>(GroupCommitName);
 
     public static async Task<StorageHost> StartAsync(
-        string connectionString, Action<GroupCommitStorageOptions>? configure = null, TimeProvider? clock = null)
+        string connectionString, Action<GroupCommitStorageOptions>? configure = null, TimeProvider? clock = null, ILoggerProvider? logs = null)
     {
         var services = new ServiceCollection();
-        services.AddLogging();
+        services.AddLogging(logging =>
+        {
+            if (logs is not null)
+            {
+                logging.AddProvider(logs);
+            }
+        });
         services.AddSerializer(serializer => serializer.AddAssembly(typeof(CounterState).Assembly));
         if (clock is not null)
         {

@@ -1,0 +1,89 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+
+namespace Galaxy.Persistence.Tests;
+
+/// <summary>
+/// The provider at its edges: state names it does not store, a clear without a version, a read its caller gave up on,
+/// writes too large to share a batch, and calls after it has shut down.
+/// </summary>
+public sealed class ProviderEdgeTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    [Fact]
+    public async Task A_generic_type_name_as_state_name_is_refused_before_anything_is_written()
+    {
+        await using var host = await StorageHost.StartAsync(database.ConnectionString);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            host.GroupCommit.WriteStateAsync("List`1", TestGrains.Integer(1), new GrainState<CounterState>(CounterState.Of(1))));
+
+        Assert.Equal("stateName", error.ParamName);
+        Assert.StartsWith("State name 'List`1' looks like a generic type name", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await StoredRow.ReadAsync(database, "List`1"));
+    }
+
+    [Fact]
+    public async Task Clearing_a_state_that_exists_without_knowing_its_version_is_a_version_conflict()
+    {
+        await using var host = await StorageHost.StartAsync(database.ConnectionString);
+        var stateName = TestGrains.FreshStateName();
+        await host.GroupCommit.WriteStateAsync(stateName, TestGrains.Integer(1), new GrainState<CounterState>(CounterState.Of(1)));
+        var unversioned = new GrainState<CounterState>(CounterState.Of(1)) { RecordExists = true };
+
+        var conflict = await Assert.ThrowsAsync<InconsistentStateException>(() => host.GroupCommit.ClearStateAsync(stateName, TestGrains.Integer(1), unversioned));
+
+        Assert.StartsWith("Version conflict (ClearState)", conflict.Message, StringComparison.Ordinal);
+        Assert.NotNull(Assert.Single(await StoredRow.ReadAsync(database, stateName)).PayloadBinary);
+    }
+
+    [Fact]
+    public async Task A_read_whose_caller_gave_up_before_it_went_out_is_cancelled()
+    {
+        await using var host = await StorageHost.StartAsync(database.ConnectionString);
+        var state = new GrainState<CounterState>();
+
+        var storage = Assert.IsType<GroupCommitGrainStorage>(host.GroupCommit);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            storage.ReadStateAsync(TestGrains.FreshStateName(), TestGrains.Integer(1), state, new CancellationToken(canceled: true)));
+
+        Assert.False(state.RecordExists);
+    }
+
+    [Fact]
+    public async Task Writes_too_large_to_share_a_batch_each_commit_in_a_batch_of_their_own()
+    {
+        using var services = new ServiceCollection().AddSerializer(serializer => serializer.AddAssembly(typeof(CounterState).Assembly)).BuildServiceProvider();
+        var payload = services.GetRequiredService<Serializer>().SerializeToArray(CounterState.Of(1)).Length;
+        await using var host = await StorageHost.StartAsync(database.ConnectionString, options =>
+        {
+            // Room for one payload and a half: the second write of a batch never fits.
+            options.MaxBatchBytes = Math.Max(1024, payload * 3 / 2);
+            options.MaxLinger = TimeSpan.FromMilliseconds(200);
+        });
+        var stateName = TestGrains.FreshStateName();
+
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(i =>
+            host.GroupCommit.WriteStateAsync(stateName, TestGrains.Integer(i), new GrainState<CounterState>(CounterState.Of(i)))));
+
+        var rows = await StoredRow.ReadAsync(database, stateName);
+        Assert.Equal([1, 1, 1], rows.Select(row => row.Version));
+        Assert.Equal(3, rows.Select(row => row.TransactionId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Reads_and_writes_after_shutdown_are_refused_as_such()
+    {
+        await using var host = await StorageHost.StartAsync(database.ConnectionString);
+        var storage = Assert.IsType<GroupCommitGrainStorage>(host.GroupCommit);
+        // As the silo's shutdown does; the host disposes it once more when the test ends, which must be harmless.
+        await storage.DisposeAsync();
+        var state = new GrainState<CounterState>(CounterState.Of(1));
+
+        var write = await Assert.ThrowsAsync<ObjectDisposedException>(() => storage.WriteStateAsync(TestGrains.FreshStateName(), TestGrains.Integer(1), state));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => storage.ReadStateAsync(TestGrains.FreshStateName(), TestGrains.Integer(1), state));
+
+        Assert.StartsWith("The group-commit storage has shut down.", write.Message, StringComparison.Ordinal);
+        Assert.Null(state.ETag);
+    }
+}
