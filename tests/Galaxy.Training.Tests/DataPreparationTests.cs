@@ -1,3 +1,4 @@
+using Galaxy.Kernels;
 using Galaxy.Training;
 
 namespace Galaxy.Training.Tests;
@@ -85,6 +86,40 @@ public sealed class DataPreparationTests
         Assert.Contains(
             (TrainingRecipe.Default with { LearningRates = Enumerable.Range(1, 100).Select(i => i / 1000f).ToArray(), Seeds = Enumerable.Range(1, 11).ToArray() }).Problems(),
             p => p.Contains("1100 candidates", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_recipe_names_its_loss_clip_schedule_and_floor_when_out_of_range()
+    {
+        var recipe = TrainingRecipe.Default with
+        {
+            Loss = (LossKind)7,
+            GradientClip = -1f,
+            FinalLearningRateFraction = 0f,
+            StandardizationFloor = 2f,
+        };
+
+        var problems = recipe.Problems();
+
+        Assert.Equal(
+            [
+                "loss must be CrossEntropy or MeanSquaredError.",
+                "gradientClip must be finite and ≥ 0 (0 = off).",
+                "finalLearningRateFraction must lie in (0, 1].",
+                "standardizationFloor must lie in 0…1.",
+            ],
+            problems);
+    }
+
+    [Fact]
+    public void The_squared_error_loss_is_the_mean_over_outputs_of_the_distance_to_the_one_hot_label()
+    {
+        float[] outputs = [0.5f, 2f, -1f, 0f];
+
+        var loss = Scoring.Loss(LossKind.MeanSquaredError, outputs, label: 1);
+
+        // (0.5² + 1² + 1² + 0²) / 4
+        Assert.Equal(0.5625, loss, precision: 6);
     }
 
     [Fact]
