@@ -55,21 +55,26 @@ public sealed record ControlPlaneSnapshot(string Dataset, string DatasetSha256, 
 
     /// <summary>
     /// Starts the job as a careful client does: a 504 means the start may or may not have taken effect (a cold silo on a
-    /// loaded machine can take longer than the gateway waits), so it looks for the model's job before it starts again.
-    /// The model is new, so a job of it is this one.
+    /// loaded machine can take longer than the gateway waits), so it looks for the model's job before it starts again,
+    /// a few times. The model is new, so a job of it is this one.
     /// </summary>
     private static async Task<TrainingJobResponse> StartAsync(GalaxyClient client, TrainingJobSpec spec, CancellationToken cancellationToken)
     {
-        try
+        const int Attempts = 3;
+        for (var attempt = 1; ; attempt++)
         {
-            return await client.StartTrainingAsync(spec, cancellationToken);
-        }
-        catch (GalaxyUnavailableException)
-        {
-            var started = (await client.ListTrainingJobsAsync(model: spec.Model, cancellationToken: cancellationToken)).Items;
-            return started.Length > 0
-                ? await client.GetTrainingJobAsync(started[0].Id, cancellationToken)
-                : await client.StartTrainingAsync(spec, cancellationToken);
+            try
+            {
+                return await client.StartTrainingAsync(spec, cancellationToken);
+            }
+            catch (GalaxyUnavailableException) when (attempt < Attempts)
+            {
+                var started = (await client.ListTrainingJobsAsync(model: spec.Model, cancellationToken: cancellationToken)).Items;
+                if (started.Length > 0)
+                {
+                    return await client.GetTrainingJobAsync(started[0].Id, cancellationToken);
+                }
+            }
         }
     }
 
