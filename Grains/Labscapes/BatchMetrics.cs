@@ -58,6 +58,30 @@ internal sealed class BatchMetrics(int labscapeId)
         KernelDuration.Record(kernelMs / 1_000, tags);
     }
 
+    /// <summary>
+    /// A predict run alone on its caller's thread: a batch of one row that waited for nothing, and the request it
+    /// completed, recorded under one lock with one set of tags, as it runs on every idle predict.
+    /// </summary>
+    public void RecordBatchOfOne(string version, long started, long now)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(started, now);
+        var kernelMs = elapsed.TotalMilliseconds;
+        lock (_lock)
+        {
+            _batches++;
+            _rows++;
+            _kernelMs += kernelMs;
+            _sizeHistogram[0]++;
+            _latency.Record(kernelMs);
+        }
+
+        var tags = Tags(version);
+        BatchSize.Record(1, tags);
+        QueueDuration.Record(0, tags);
+        KernelDuration.Record(elapsed.TotalSeconds, tags);
+        RequestDuration.Record(elapsed.TotalSeconds, tags);
+    }
+
     public void RecordCompleted(string version, long enqueuedAt, long now)
     {
         var latency = Stopwatch.GetElapsedTime(enqueuedAt, now);

@@ -185,9 +185,14 @@ internal sealed class RequestBatcher
     /// </summary>
     private Task<float[]>? TryPredictAlone(int row, float[] input)
     {
+        if (_maxQueueDelayTicks > 0)
+        {
+            return null;
+        }
+
         lock (_queueLock)
         {
-            if (_pumping || _retired || _maxQueueDelayTicks > 0)
+            if (_pumping || _retired)
             {
                 return null;
             }
@@ -242,12 +247,7 @@ internal sealed class RequestBatcher
         return output;
     }
 
-    private void RecordAlone(long started)
-    {
-        var now = Stopwatch.GetTimestamp();
-        _metrics.RecordBatch(_version, 1, 0, Stopwatch.GetElapsedTime(started, now).TotalMilliseconds);
-        _metrics.RecordCompleted(_version, started, now);
-    }
+    private void RecordAlone(long started) => _metrics.RecordBatchOfOne(_version, started, Stopwatch.GetTimestamp());
 
     private static long? DeadlineOf(TimeSpan? timeout) =>
         timeout is { } after ? Stopwatch.GetTimestamp() + (long)(after.TotalSeconds * Stopwatch.Frequency) : null;
