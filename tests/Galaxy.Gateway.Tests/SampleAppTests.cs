@@ -30,12 +30,12 @@ public sealed class SampleAppTests(ListeningGatewayFixture fixture)
         start.Environment["GALAXY_LABSCAPES"] = "2";
         start.Environment["GALAXY_CANARY_SECONDS"] = "3";
         var run = await BoundedRun.RunAsync(start, Bound);
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("deployment SUCCEEDED", run.Output, StringComparison.Ordinal);
+
         var lead = new GalaxyClient(await fixture.ClientForAsync(TestAccounts.LeadAi));
         var deployment = Assert.Single((await lead.ListDeploymentsAsync(model: "digits")).Items);
         var answer = await lead.InferAsync("digits", new float[64]);
-
-        Assert.True(run.ExitCode == 0, run.Output);
-        Assert.Contains("deployment SUCCEEDED", run.Output, StringComparison.Ordinal);
         Assert.Equal("SUCCEEDED", deployment.Status);
         Assert.Equal(new[] { 2 }, deployment.Labscapes);
         Assert.Equal(deployment.Version, answer.Version);

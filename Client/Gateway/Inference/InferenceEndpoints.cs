@@ -55,11 +55,28 @@ internal static class InferenceEndpoints
             }
 
             var (unit, expected) = served.Pick();
+            var inputs = (await routes.VersionAsync(model.Id, expected.Version))?.Inputs;
+            if (inputs is { } width && request.Features!.Length != width)
+            {
+                return Problems.InvalidInput($"{expected.Key} takes {width} features, not {request.Features.Length}.");
+            }
+
             var started = Stopwatch.GetTimestamp();
             ServedOutput answer;
             try
             {
                 answer = await cluster.GetUnit(unit).Infer(request.Features!, timeout);
+            }
+            catch (InvalidUnitInputException) when (inputs is not null)
+            {
+                // The input fits the version routed to, so the unit serves another one now (a rollback since the routes
+                // were read): the model moved, as below; not the client's fault, nor the version's.
+                if (attempt == 0)
+                {
+                    continue;
+                }
+
+                return Moved(unit, "another model");
             }
             catch
             {
@@ -78,7 +95,7 @@ internal static class InferenceEndpoints
                     continue;
                 }
 
-                return Problems.Conflict("model-not-served", "The model moved", $"Unit {unit} now serves {answer.Version}; retry.");
+                return Moved(unit, answer.Version);
             }
 
             monitor.RecordAnswer(answer.Version, latencyMs);
@@ -131,6 +148,9 @@ internal static class InferenceEndpoints
         var receipt = await cluster.GetUnit(answered.UnitId).Learn(answered.Features, target);
         return TypedResults.Ok(new FeedbackResponse(requestId, answered.Version.Key, correct, receipt.Applied, receipt.Revision));
     }
+
+    private static ProblemHttpResult Moved(long unit, string serving) =>
+        Problems.Conflict("model-not-served", "The model moved", $"Unit {unit} now serves {serving}; retry.");
 
     /// <summary>The version number of <paramref name="key"/> (<c>name:number</c>) when it is a version of <paramref name="model"/>.</summary>
     private static int? ParseVersion(string key, string model) =>
