@@ -6,9 +6,17 @@ namespace Galaxy.Grains.Deployments;
 /// A canary analysis: the canary's window against the plan's limits (latency p95, error rate, and, with enough
 /// feedback, accuracy) and against the stable version's accuracy (no more than <see cref="AccuracyMargin"/> below it).
 /// </summary>
+/// <remarks>
+/// Error rate and accuracy are proportions of a window of a few dozen requests, so each breaks its limit only when it
+/// does so at 95 % confidence (the Wilson score interval): two unlucky answers of fifty do not roll back a good version,
+/// while a version that is clearly worse fails on as little feedback as the plan asks for.
+/// </remarks>
 internal static class CanaryJudge
 {
     public const double AccuracyMargin = 0.02;
+
+    /// <summary>The normal quantile of a two-sided 95 % interval.</summary>
+    private const double Z = 1.959964;
 
     /// <summary>
     /// One analysis of the canary's window: wait for <see cref="CanaryPlan.MinSamples"/> canary requests (unless an alert
@@ -47,24 +55,46 @@ internal static class CanaryJudge
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"latency p95 {canary.LatencyP95Ms:F1} ms over {plan.MaxLatencyP95Ms} ms"));
         }
 
-        if (canary.ErrorRate > plan.MaxErrorRate)
+        var (errorsAtLeast, _) = Wilson(canary.Errors, canary.Requests);
+        if (errorsAtLeast > plan.MaxErrorRate)
         {
-            failures.Add(string.Create(CultureInfo.InvariantCulture, $"error rate {canary.ErrorRate:P2} over {plan.MaxErrorRate:P2}"));
+            failures.Add(string.Create(
+                CultureInfo.InvariantCulture, $"error rate {canary.ErrorRate:P2} over {plan.MaxErrorRate:P2} (at least {errorsAtLeast:P1} at 95 % confidence)"));
         }
 
         if (canary.Feedback >= plan.MinFeedback && canary.Accuracy is { } accuracy)
         {
-            if (accuracy < plan.MinAccuracy)
+            var (_, accuracyAtMost) = Wilson(canary.Correct, canary.Feedback);
+            if (accuracyAtMost < plan.MinAccuracy)
             {
-                failures.Add(string.Create(CultureInfo.InvariantCulture, $"accuracy {accuracy:P2} below {plan.MinAccuracy:P2} on {canary.Feedback} answers"));
+                failures.Add(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"accuracy {accuracy:P2} below {plan.MinAccuracy:P2} on {canary.Feedback} answers (at most {accuracyAtMost:P1} at 95 % confidence)"));
             }
-            else if (stable.Feedback >= plan.MinFeedback && stable.Accuracy is { } stableAccuracy && accuracy < stableAccuracy - AccuracyMargin)
+            else if (stable.Feedback >= plan.MinFeedback && stable.Accuracy is { } stableAccuracy && accuracyAtMost < stableAccuracy - AccuracyMargin)
             {
-                failures.Add(string.Create(CultureInfo.InvariantCulture, $"accuracy {accuracy:P2} more than {AccuracyMargin:P0} below the stable version's {stableAccuracy:P2}"));
+                failures.Add(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"accuracy {accuracy:P2} more than {AccuracyMargin:P0} below the stable version's {stableAccuracy:P2} (at most {accuracyAtMost:P1} at 95 % confidence)"));
             }
         }
 
         return failures;
+    }
+
+    /// <summary>The Wilson score interval at 95 % of a proportion, <paramref name="hits"/> of <paramref name="trials"/>.</summary>
+    internal static (double Lower, double Upper) Wilson(long hits, long trials)
+    {
+        if (trials == 0)
+        {
+            return (0, 1);
+        }
+
+        var (n, p) = ((double)trials, (double)hits / trials);
+        var scale = 1 + Z * Z / n;
+        var centre = (p + Z * Z / (2 * n)) / scale;
+        var half = Z * Math.Sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / scale;
+        return (Math.Max(0, centre - half), Math.Min(1, centre + half));
     }
 
     public static string Describe(CanaryAnalysis analysis) => string.Create(

@@ -44,7 +44,7 @@ public sealed class CanaryJudgeTests
 
         Assert.Equal(CanaryVerdict.Fail, judgement.Verdict);
         Assert.Equal(2, judgement.FailedInARow);
-        Assert.Equal(new[] { "error rate 10.00 % over 1.00 %" }, judgement.Failures);
+        Assert.Equal(new[] { "error rate 10.00 % over 1.00 % (at least 5.5 % at 95 % confidence)" }, judgement.Failures);
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class CanaryJudgeTests
 
         var judgement = CanaryJudge.Judge(Plan, canary, Figures(500, 0, 20, 0, 0), "alert 7 on the canary: errors", failedInARow: 0);
 
-        Assert.Equal(new[] { "alert 7 on the canary: errors", "error rate 10.00 % over 1.00 %" }, judgement.Failures);
+        Assert.Equal(new[] { "alert 7 on the canary: errors", "error rate 10.00 % over 1.00 % (at least 5.5 % at 95 % confidence)" }, judgement.Failures);
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class CanaryJudgeTests
 
         var failure = Assert.Single(CanaryJudge.Failures(Plan, canary, Figures(200, 0, 20, 0, 0)));
 
-        Assert.Equal("error rate 5.00 % over 1.00 %", failure);
+        Assert.Equal("error rate 5.00 % over 1.00 % (at least 2.7 % at 95 % confidence)", failure);
     }
 
     [Fact]
@@ -117,7 +117,44 @@ public sealed class CanaryJudgeTests
 
         var failure = Assert.Single(CanaryJudge.Failures(Plan, canary, Figures(200, 0, 20, 0, 0)));
 
-        Assert.Equal("accuracy 90.00 % below 97.50 % on 20 answers", failure);
+        Assert.Equal("accuracy 90.00 % below 97.50 % on 20 answers (at most 97.2 % at 95 % confidence)", failure);
+    }
+
+    [Fact]
+    public void Two_wrong_answers_in_fifty_are_not_enough_to_say_the_canary_is_below_the_plans_accuracy()
+    {
+        var canary = Figures(requests: 50, errors: 0, latencyMs: 20, feedback: 50, correct: 48);
+
+        Assert.Equal(0.96, canary.Accuracy);
+        Assert.Empty(CanaryJudge.Failures(Plan, canary, Figures(200, 0, 20, 0, 0)));
+    }
+
+    [Fact]
+    public void One_error_in_fifty_requests_is_not_enough_to_say_the_canary_errs_more_than_the_plan_allows()
+    {
+        var canary = Figures(requests: 50, errors: 1, latencyMs: 20, feedback: 0, correct: 0);
+
+        Assert.Equal(0.02, canary.ErrorRate);
+        Assert.Empty(CanaryJudge.Failures(Plan, canary, Figures(200, 0, 20, 0, 0)));
+    }
+
+    [Theory]
+    [InlineData(18, 20, 0.6990, 0.9721)]
+    [InlineData(10, 200, 0.0274, 0.0896)]
+    [InlineData(0, 50, 0.0, 0.0713)]
+    [InlineData(99, 99, 0.9626, 1.0)]
+    public void The_interval_is_wilsons_at_95_percent(long hits, long trials, double lower, double upper)
+    {
+        var interval = CanaryJudge.Wilson(hits, trials);
+
+        Assert.Equal(lower, interval.Lower, 4);
+        Assert.Equal(upper, interval.Upper, 4);
+    }
+
+    [Fact]
+    public void A_proportion_of_nothing_could_be_anything()
+    {
+        Assert.Equal((0.0, 1.0), CanaryJudge.Wilson(0, 0));
     }
 
     [Fact]
@@ -132,12 +169,12 @@ public sealed class CanaryJudgeTests
     [Fact]
     public void A_canary_more_than_the_margin_below_the_stable_versions_accuracy_fails()
     {
-        var canary = Figures(requests: 200, errors: 0, latencyMs: 20, feedback: 100, correct: 97);
+        var canary = Figures(requests: 2000, errors: 0, latencyMs: 20, feedback: 1000, correct: 950);
         var stable = Figures(requests: 200, errors: 0, latencyMs: 20, feedback: 100, correct: 100);
 
         var failure = Assert.Single(CanaryJudge.Failures(Plan with { MinAccuracy = 0.9 }, canary, stable));
 
-        Assert.Equal("accuracy 97.00 % more than 2 % below the stable version's 100.00 %", failure);
+        Assert.Equal("accuracy 95.00 % more than 2 % below the stable version's 100.00 % (at most 96.2 % at 95 % confidence)", failure);
     }
 
     [Fact]
@@ -168,8 +205,8 @@ public sealed class CanaryJudgeTests
         Assert.Collection(
             failures,
             latency => Assert.StartsWith("latency p95 ", latency, StringComparison.Ordinal),
-            errors => Assert.Equal("error rate 50.00 % over 1.00 %", errors),
-            accuracy => Assert.Equal("accuracy 50.00 % below 97.50 % on 50 answers", accuracy));
+            errors => Assert.Equal("error rate 50.00 % over 1.00 % (at least 40.4 % at 95 % confidence)", errors),
+            accuracy => Assert.Equal("accuracy 50.00 % below 97.50 % on 50 answers (at most 63.4 % at 95 % confidence)", accuracy));
     }
 
     [Fact]
