@@ -38,4 +38,7 @@ public sealed record LabscapeMetrics
 
     /// <summary>The silo this activation runs on.</summary>
     [Id(14)] public string Silo { get; init; } = "";
+
+    /// <summary>Whether its engine has started (its units' rows read, its tables built): the first request that computes starts it.</summary>
+    [Id(15)] public bool Computing { get; init; }
 }

@@ -10,6 +10,11 @@ namespace Galaxy.Grains;
 /// its deployment record. Reentrant, so that requests keep arriving while batches run. Always active: units call its
 /// engine directly, so the grain itself sees few calls, and collecting it for being idle would drop their engine.
 /// </summary>
+/// <remarks>
+/// The engine starts with the first request that computes (reading the units' rows and building the tables), not with
+/// the activation: a deployment to labscapes that have not computed since they activated (a cold start, a galaxy
+/// deployed to before it serves) writes their records and builds nothing it would throw away.
+/// </remarks>
 [Reentrant]
 [SpreadOverSilos]
 [CollectionAgeLimit(AlwaysActive = true)]
@@ -25,15 +30,14 @@ public sealed class LabscapeGrain(
     ServingIndex servingIndex,
     TimeProvider clock) : Grain, ILabscapeGrain, ILabscapeEngineGrain
 {
+    // Held by a switch of what is served and by the engine's start, so that an engine starts on the record in force.
     private readonly SemaphoreSlim _serving = new(1, 1);
-    private LabscapeEngine? _engine;
-    private BatchMetrics? _metrics;
+    private LocalLabscape? _local;
+    private Task<LabscapeEngine>? _starting;
 
     private int LabscapeId => (int)this.GetPrimaryKeyLong();
 
     private bool Exists => topology.ContainsLabscape(this.GetPrimaryKeyLong());
-
-    private LabscapeEngine Engine => _engine ?? throw NotFound();
 
     private long FirstUnitId => (long)LabscapeId * topology.UnitsPerLabscape;
 
@@ -55,11 +59,7 @@ public sealed class LabscapeGrain(
             await state.PersistAsync(this, cancellationToken);
         }
 
-        _metrics = new BatchMetrics(LabscapeId);
-        var parts = new EngineParts(backend, topology.Architecture, learnSpec, state.State.Batching, versions, _metrics);
-        var persisted = await unitStates.ReadRangeAsync(FirstUnitId, topology.UnitsPerLabscape, cancellationToken);
-        _engine = await LabscapeEngine.CreateAsync(parts, FirstUnitId, topology.UnitsPerLabscape, state.State.Serving, persisted);
-        local.Add(LabscapeId, _engine, _metrics);
+        _local = local.Add(LabscapeId, new BatchMetrics(LabscapeId));
 
         // Published again on every activation, in case the last publication was lost with its silo.
         await PublishAsync(cancellationToken);
@@ -67,21 +67,30 @@ public sealed class LabscapeGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_engine is { } engine)
+        if (_local is { } labscape)
         {
-            local.Remove(LabscapeId, engine);
-            await engine.DisposeAsync();
+            local.Remove(LabscapeId, labscape);
+            if (_starting is { IsCompleted: false } starting)
+            {
+                // An engine still starting is freed once it has, rather than left to the collector with its tables.
+                await Task.WhenAny(starting);
+            }
+
+            if (labscape.Engine is { } engine)
+            {
+                await engine.DisposeAsync();
+            }
         }
     }
 
     public Task<LabscapeState> GetState() => Exists ? Task.FromResult(state.State) : throw NotFound();
 
     public Task<LabscapeMetrics> GetMetrics() =>
-        Task.FromResult(_metrics is null ? throw NotFound() : _metrics.Snapshot(Engine.QueueLength, backend.Name) with { Silo = RuntimeIdentity });
+        Task.FromResult(_local is { } labscape ? labscape.Snapshot(backend.Name) with { Silo = RuntimeIdentity } : throw NotFound());
 
-    public Task<float[][]> PredictMany(long[] unitIds, float[][] inputs, TimeSpan? timeout)
+    public async Task<float[][]> PredictMany(long[] unitIds, float[][] inputs, TimeSpan? timeout)
     {
-        var engine = Engine;
+        EnsureExists();
         if (inputs.Length != unitIds.Length)
         {
             throw new InvalidUnitInputException($"{unitIds.Length} units need {unitIds.Length} inputs, not {inputs.Length}.");
@@ -99,54 +108,69 @@ public sealed class LabscapeGrain(
         }
 
         UnitInput.EnsureValidTimeout(timeout);
-        return engine.PredictManyAsync(slots, inputs, timeout);
+        return await (await EngineAsync()).PredictManyAsync(slots, inputs, timeout);
     }
 
-    public Task<TickSummary> Tick(float[] input)
+    public async Task<TickSummary> Tick(float[] input)
     {
-        var engine = Engine;
+        EnsureExists();
         UnitInput.EnsureValid(input, input.Length, "input");
-        return engine.TickAsync(input);
+        return await (await EngineAsync()).TickAsync(input);
     }
 
-    public Task Activate() => Exists ? Task.CompletedTask : throw NotFound();
-
-    public Task<EngineReply<ServedOutput>> Predict(int slot, long revision, float[] input, TimeSpan? timeout)
+    /// <summary>Starts the engine, for a unit beside the labscape that looked for it in <see cref="LocalLabscapes"/>.</summary>
+    public async Task Activate()
     {
-        EnsureSlot(slot);
-        return Engine.PredictAsync(slot, revision, input, timeout);
+        EnsureExists();
+        await EngineAsync();
     }
 
-    public Task<EngineReply<LearnOutcome>> Learn(int slot, long revision, float[] input, float[] target, TimeSpan? timeout)
+    public async Task<EngineReply<ServedOutput>> Predict(int slot, long revision, float[] input, TimeSpan? timeout)
     {
         EnsureSlot(slot);
-        return Engine.LearnAsync(slot, revision, input, target, timeout);
+        return await (await EngineAsync()).PredictAsync(slot, revision, input, timeout);
     }
 
-    public Task<EngineReply<UnitServing>> Describe(int slot, long revision)
+    public async Task<EngineReply<LearnOutcome>> Learn(int slot, long revision, float[] input, float[] target, TimeSpan? timeout)
     {
         EnsureSlot(slot);
-        return Engine.DescribeAsync(slot, revision);
+        return await (await EngineAsync()).LearnAsync(slot, revision, input, target, timeout);
     }
 
-    public Task Sync(int slot, long revision, OwnWeights? own, OwnWeights? dormant)
+    public async Task<EngineReply<UnitServing>> Describe(int slot, long revision)
     {
         EnsureSlot(slot);
-        return Engine.SyncAsync(slot, revision, own, dormant);
+        return await (await EngineAsync()).DescribeAsync(slot, revision);
+    }
+
+    public async Task Sync(int slot, long revision, OwnWeights? own, OwnWeights? dormant)
+    {
+        EnsureSlot(slot);
+        await (await EngineAsync()).SyncAsync(slot, revision, own, dormant);
     }
 
     /// <summary>
     /// Builds the new models first (a version whose weights cannot be read fails here, changing nothing), then makes the
-    /// record durable; if that write fails, the engine goes back to what the record still says.
+    /// record durable; if that write fails, the engine goes back to what the record still says. Without an engine, the
+    /// version's weights are read (to fail the same way) and the record is written: the engine starts on it when needed.
     /// </summary>
     public async Task<LabscapeState> Serve(LabscapeServing serving)
     {
-        var engine = Engine;
+        EnsureExists();
         await _serving.WaitAsync();
         try
         {
             var previous = state.State;
-            await engine.ServeAsync(serving);
+            var engine = _local!.Engine;
+            if (engine is null)
+            {
+                await Task.WhenAll(new[] { serving.Stable, serving.Canary }.OfType<ServedVersion>().Select(versions.GetAsync));
+            }
+            else
+            {
+                await engine.ServeAsync(serving);
+            }
+
             state.State = previous with { Serving = serving, UpdatedAt = clock.GetUtcNow() };
             try
             {
@@ -155,12 +179,50 @@ public sealed class LabscapeGrain(
             catch
             {
                 state.State = previous;
-                await engine.ServeAsync(previous.Serving);
+                if (engine is not null)
+                {
+                    await engine.ServeAsync(previous.Serving);
+                }
+
                 throw;
             }
 
             await PublishAsync(CancellationToken.None);
             return state.State;
+        }
+        finally
+        {
+            _serving.Release();
+        }
+    }
+
+    /// <summary>The engine, started on the first call: the units' rows read, the served record's tables built.</summary>
+    private ValueTask<LabscapeEngine> EngineAsync()
+    {
+        if (_local!.Engine is { } engine)
+        {
+            return ValueTask.FromResult(engine);
+        }
+
+        if (_starting is null or { IsFaulted: true } or { IsCanceled: true })
+        {
+            _starting = StartEngineAsync();
+        }
+
+        return new ValueTask<LabscapeEngine>(_starting);
+    }
+
+    private async Task<LabscapeEngine> StartEngineAsync()
+    {
+        await _serving.WaitAsync();
+        try
+        {
+            var labscape = _local!;
+            var parts = new EngineParts(backend, topology.Architecture, learnSpec, state.State.Batching, versions, labscape.Metrics);
+            var persisted = await unitStates.ReadRangeAsync(FirstUnitId, topology.UnitsPerLabscape, CancellationToken.None);
+            var engine = await LabscapeEngine.CreateAsync(parts, FirstUnitId, topology.UnitsPerLabscape, state.State.Serving, persisted);
+            labscape.Engine = engine;
+            return engine;
         }
         finally
         {
@@ -179,13 +241,17 @@ public sealed class LabscapeGrain(
             cancellationToken);
     }
 
-    private void EnsureSlot(int slot)
+    private void EnsureExists()
     {
         if (!Exists)
         {
             throw NotFound();
         }
+    }
 
+    private void EnsureSlot(int slot)
+    {
+        EnsureExists();
         if (slot < 0 || slot >= topology.UnitsPerLabscape)
         {
             throw new InvalidUnitInputException($"Slot {slot} is outside 0…{topology.UnitsPerLabscape - 1}.");

@@ -16,6 +16,9 @@ internal sealed class ServedModel : IAsyncDisposable
     private const int SharedRow = 0;
     private const int FirstPrivateCapacity = 16;
 
+    /// <summary>How many rows of the initial model are seeded and loaded at a time.</summary>
+    private const int InitialRowsPerLoad = 256;
+
     private readonly IComputeBackend _backend;
     private readonly bool _int8;
     private readonly float[]? _offsets;
@@ -84,22 +87,31 @@ internal sealed class ServedModel : IAsyncDisposable
         IReadOnlyDictionary<int, float[]> own, BatchingSettings batching, BatchMetrics metrics)
     {
         var p = architecture.ParameterCount;
-        var parameters = new float[units * p];
-        for (var slot = 0; slot < units; slot++)
+        var table = backend.CreateTable(architecture, units);
+
+        // Rows go to the table a slice at a time through one small buffer: a whole labscape's rows in a temporary array
+        // would be as large as the table itself, garbage the moment it is loaded.
+        var slice = Math.Min(units, InitialRowsPerLoad);
+        var buffer = new float[slice * p];
+        for (var first = 0; first < units; first += slice)
         {
-            var row = parameters.AsSpan(slot * p, p);
-            if (own.TryGetValue(slot, out var weights))
+            var count = Math.Min(slice, units - first);
+            for (var i = 0; i < count; i++)
             {
-                weights.CopyTo(row);
+                var row = buffer.AsSpan(i * p, p);
+                if (own.TryGetValue(first + i, out var weights))
+                {
+                    weights.CopyTo(row);
+                }
+                else
+                {
+                    architecture.InitializeParameters(firstUnitId + first + i, row);
+                }
             }
-            else
-            {
-                architecture.InitializeParameters(firstUnitId + slot, row);
-            }
+
+            await table.LoadUnitsAsync(first, buffer.AsMemory(0, count * p));
         }
 
-        var table = backend.CreateTable(architecture, units);
-        await table.LoadUnitsAsync(0, parameters);
         var model = new ServedModel(
             backend, LabscapeServing.InitialVersion, architecture, learn, table, batching, metrics, null, null, firstUnitId, units, perUnit: true);
         foreach (var slot in own.Keys)

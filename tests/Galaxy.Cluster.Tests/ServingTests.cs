@@ -41,6 +41,37 @@ public sealed class ServingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_deployment_to_a_labscape_that_has_not_computed_writes_its_record_and_the_first_request_starts_its_engine_on_it()
+    {
+        var version = await RegisterAsync("cold", hidden: 8, seed: 103);
+        var labscape = Client.GetGrain<ILabscapeGrain>(Labscape);
+        var before = await labscape.GetMetrics();
+
+        await ServeAsync(new LabscapeServing(version.ToServed(), null, 0, "d-cold"));
+        var afterServe = await labscape.GetMetrics();
+        var unitId = UnitsOfLabscape()[0];
+        var input = Reference.RandomVector(new Random(5), 16);
+        var answer = await Client.GetGrain<IAiUnitGrain>(unitId).Infer(input);
+
+        Assert.False(before.Computing);
+        Assert.False(afterServe.Computing);
+        Assert.Equal("cold:1", answer.Version);
+        Reference.AssertClose(Forward(version, await WeightsOf(version), input), answer.Output);
+        Assert.True((await labscape.GetMetrics()).Computing);
+    }
+
+    [Fact]
+    public async Task A_version_whose_weights_cannot_be_read_is_refused_by_a_labscape_that_has_not_computed_and_changes_nothing()
+    {
+        var missing = new ServedVersion(Guid.NewGuid(), "missing", 1, new ModelShape(16, 8, 4), LossFunction.CrossEntropy, ["a", "b", "c", "d"]);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => ServeAsync(new LabscapeServing(missing, null, 0, "d-missing")));
+
+        Assert.Equal(LabscapeServing.InitialVersion, (await Client.GetGrain<ILabscapeGrain>(Labscape).GetState()).Serving.StableKey);
+        Assert.Equal(LabscapeServing.InitialVersion, (await Client.GetGrain<IAiUnitGrain>(UnitsOfLabscape()[0]).Infer(new float[16])).Version);
+    }
+
+    [Fact]
     public async Task A_unit_that_learns_gets_weights_of_its_own_and_its_neighbours_keep_the_shared_ones()
     {
         var version = await RegisterAsync("copy-on-write", hidden: 8, seed: 102);

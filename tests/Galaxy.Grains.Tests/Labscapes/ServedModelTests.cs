@@ -28,6 +28,19 @@ public sealed class ServedModelTests
     }
 
     [Fact]
+    public async Task An_initial_model_larger_than_one_load_has_every_row_in_its_place()
+    {
+        // 600 units: loaded in slices of 256, the last one partial; learned weights in the first, a middle and the last slice.
+        var learned = new Dictionary<int, float[]> { [0] = Served.Seeded(97), [300] = Served.Seeded(98), [599] = Served.Seeded(99) };
+        await using var model = await InitialAsync(units: 600, learned);
+
+        foreach (var slot in new[] { 0, 1, 255, 256, 300, 511, 512, 598, 599 })
+        {
+            Assert.Equal(learned.TryGetValue(slot, out var own) ? own : Served.Seeded(FirstUnit + slot), await model.WeightsAsync(slot));
+        }
+    }
+
+    [Fact]
     public async Task A_version_answers_units_without_their_own_weights_with_its_shared_weights_on_standardised_inputs()
     {
         var version = Served.Version(3);
