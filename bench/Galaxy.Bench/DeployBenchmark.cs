@@ -58,7 +58,10 @@ public sealed class DeployBenchmark : IBenchmark
         report.Record("deploy.all_units_s", deployed.Seconds, "s",
             $"{topology.UnitCount:N0} units serve {good.Key}, durably; request to SUCCEEDED, Guardian's check {Between(deployed.State, "deployment.created", "deployment.approved"):F2} s of it, GC pauses {deployed.GcPausedSeconds:F2} s");
         report.Record("deploy.switch_s", Between(deployed.State, "deployment.started", "deployment.succeeded"), "s", "of which serving records written and every engine switched");
+        var asked = Stopwatch.StartNew();
         report.Record("deploy.units_serving_after_deploy", await ServingAsync(silo, topology, good.Key), "fraction", "one unit sampled per labscape, asked what it serves");
+        report.Record("deploy.first_requests_s", asked.Elapsed.TotalSeconds, "s",
+            $"those {labscapes} requests, each the first to compute on its labscape since activation: each starts its engine (reads its units' rows, builds the version's table)");
 
         var rolledBack = await RollBackAsync(silo, deployed.Id);
         report.Record("deploy.rollback_s", rolledBack.Seconds, "s", $"{topology.UnitCount:N0} units serve their initial model again; request to ROLLED_BACK, GC pauses {rolledBack.GcPausedSeconds:F2} s");
