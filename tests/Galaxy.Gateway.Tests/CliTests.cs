@@ -20,7 +20,11 @@ public sealed class ListeningGatewayFixture : GatewayFixture
 
     protected override WebApplicationFactory<Program> Prepare(WebApplicationFactory<Program> gateway)
     {
-        var listening = gateway.WithWebHostBuilder(web => web.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0)));
+        // The programs here train on the cluster's two cores beside the other suites: a CI run saw a grain call wait over
+        // the gateway's 5 s while a training job computed, and the sample, rightly, does not repeat a training submit.
+        var listening = gateway.WithWebHostBuilder(web => web
+            .UseSetting("Galaxy:Cluster:ResponseTimeoutSeconds", "30")
+            .ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0)));
         listening.UseKestrel();
         listening.StartServer();
         listening.ClientOptions.BaseAddress = new Uri(Addresses(listening));
