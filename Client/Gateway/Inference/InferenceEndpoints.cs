@@ -55,10 +55,10 @@ internal static class InferenceEndpoints
             }
 
             var (unit, expected) = served.Pick();
-            var inputs = (await routes.VersionAsync(model.Id, expected.Version))?.Inputs;
-            if (inputs is { } width && request.Features!.Length != width)
+            var routed = await routes.VersionAsync(model.Id, expected.Version);
+            if (routed is not null && request.Features!.Length != routed.Inputs)
             {
-                return Problems.InvalidInput($"{expected.Key} takes {width} features, not {request.Features.Length}.");
+                return Problems.InvalidInput($"{expected.Key} takes {routed.Inputs} features, not {request.Features.Length}.");
             }
 
             var started = Stopwatch.GetTimestamp();
@@ -67,7 +67,7 @@ internal static class InferenceEndpoints
             {
                 answer = await cluster.GetUnit(unit).Infer(request.Features!, timeout);
             }
-            catch (InvalidUnitInputException) when (inputs is not null)
+            catch (InvalidUnitInputException) when (routed is not null)
             {
                 // The input fits the version routed to, so the unit serves another one now (a rollback since the routes
                 // were read): the model moved, as below; not the client's fault, nor the version's.
@@ -100,7 +100,8 @@ internal static class InferenceEndpoints
 
             monitor.RecordAnswer(answer.Version, latencyMs);
             InferenceMetrics.Record(model.Name, answer.Version, succeeded: true, latency.TotalSeconds);
-            var classes = (await routes.VersionAsync(model.Id, version))?.Classes ?? [];
+            var answeredBy = version == expected.Version ? routed : await routes.VersionAsync(model.Id, version);
+            var classes = answeredBy?.Classes ?? [];
             var probabilities = classes.Length == answer.Output.Length ? Softmax(answer.Output) : null;
             var label = probabilities is null ? null : classes[ArgMax(probabilities)];
             var requestId = Guid.CreateVersion7();
