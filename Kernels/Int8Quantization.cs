@@ -26,45 +26,57 @@ public static class Int8Quantization
     /// <summary>Columns per block: four bytes make one int32 lane of a dot product.</summary>
     public const int Quad = 4;
 
+    // Stryker disable once all : ILGPU device code, see DeviceCode
     /// <summary>H rounded up to a whole block of 8.</summary>
     [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int PaddedHidden(MlpArchitecture a) => RoundUp(a.Hidden, HiddenBlock);
 
+    // Stryker disable once all : ILGPU device code, see DeviceCode
     /// <summary>K rounded up to a whole block of 4.</summary>
     [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int PaddedOutputs(MlpArchitecture a) => RoundUp(a.Outputs, OutputBlock);
 
+    // Stryker disable once all : ILGPU device code, see DeviceCode
     /// <summary>Groups of four inputs (D rounded up to 4, divided by 4).</summary>
     [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int InputQuads(MlpArchitecture a) => RoundUp(a.Inputs, Quad) / Quad;
 
+    // Stryker disable once all : ILGPU device code, see DeviceCode
     /// <summary>Groups of four hidden units, padding included (always even).</summary>
     [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int HiddenQuads(MlpArchitecture a) => PaddedHidden(a) / Quad;
 
+    // Stryker disable once all : ILGPU device code, see DeviceCode
     [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int W2qOffset(MlpArchitecture a) => PaddedHidden(a) * InputQuads(a) * Quad;
 
+    // Stryker disable once all : ILGPU device code, see DeviceCode
     /// <summary>Int8 weight bytes of one unit, padding included (a multiple of 16).</summary>
     [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int WeightBytes(MlpArchitecture a) => W2qOffset(a) + PaddedOutputs(a) * HiddenQuads(a) * Quad;
 
+    // Stryker disable once all : ILGPU device code, see DeviceCode
     [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int FloatCount(MlpArchitecture a) => 2 * PaddedHidden(a) + 2 * PaddedOutputs(a);
 
+    // Stryker disable once all : ILGPU device code, see DeviceCode
     /// <summary>What one int8 unit holds: its weight bytes and 4 bytes per scale and bias.</summary>
     [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int UnitBytes(MlpArchitecture a) => WeightBytes(a) + sizeof(float) * FloatCount(a);
 
+    // Stryker disable once all : ILGPU device code, see DeviceCode
     [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int Scale1Offset(MlpArchitecture a) => 0;
 
+    // Stryker disable once all : ILGPU device code, see DeviceCode
     [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int Bias1Offset(MlpArchitecture a) => PaddedHidden(a);
 
+    // Stryker disable once all : ILGPU device code, see DeviceCode
     [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int Scale2Offset(MlpArchitecture a) => 2 * PaddedHidden(a);
 
+    // Stryker disable once all : ILGPU device code, see DeviceCode
     [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public static int Bias2Offset(MlpArchitecture a) => 2 * PaddedHidden(a) + PaddedOutputs(a);
 
@@ -148,6 +160,7 @@ public static class Int8Quantization
     private static sbyte Round(float weight, float scale) =>
         scale == 0f ? (sbyte)0 : (sbyte)Math.Clamp(MathF.Round(weight / scale), -127f, 127f);
 
+    // Stryker disable once all : ILGPU device code, see DeviceCode
     [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 }

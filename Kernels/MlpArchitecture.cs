@@ -16,14 +16,19 @@ public readonly record struct MlpArchitecture(int Inputs, int Hidden, int Output
     /// <summary>The default unit: D=16, H=16, K=4, 340 parameters.</summary>
     public static MlpArchitecture Default { get; } = new(16, 16, 4);
 
+    // Stryker disable once all : ILGPU device code, see DeviceCode
     [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public int W1Offset => 0;
+    // Stryker disable once all : ILGPU device code, see DeviceCode
     [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public int B1Offset => Hidden * Inputs;
+    // Stryker disable once all : ILGPU device code, see DeviceCode
     [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public int W2Offset => B1Offset + Hidden;
+    // Stryker disable once all : ILGPU device code, see DeviceCode
     [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public int B2Offset => W2Offset + Outputs * Hidden;
+    // Stryker disable once all : ILGPU device code, see DeviceCode
     [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
     public int ParameterCount => B2Offset + Outputs;
 

@@ -4,6 +4,7 @@ using ILGPU.Algorithms;
 
 namespace Galaxy.Kernels.Ilgpu;
 
+// Stryker disable all : ILGPU device code, see DeviceCode
 /// <summary>
 /// Forward-pass kernels, explicitly grouped: one group (a warp on a GPU) per row. The group stages the row's input in
 /// shared memory, then each thread owns hidden units (and later outputs) strided by the group size, so a thread walks

@@ -18,6 +18,7 @@ internal readonly struct LearnKernelSettings(LearnSettings settings, int maskWor
     public readonly int PerRowRates = perRowRates ? 1 : 0;
 }
 
+// Stryker disable all : ILGPU device code, see DeviceCode
 /// <summary>
 /// The fused forward + backward + SGD kernel. One group per schedule segment (<see cref="LearnSchedule"/>): it walks
 /// that unit's rows in batch order, so duplicate slots apply one after another inside a single launch. The scalar

@@ -3,6 +3,7 @@ using ILGPU;
 
 namespace Galaxy.Kernels.Ilgpu;
 
+// Stryker disable all : ILGPU device code, see DeviceCode
 /// <summary>Applies one pruning mask to listed units: one group per unit zeroes its pruned parameters and stores the mask.</summary>
 [ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]
 internal static class PruningKernel

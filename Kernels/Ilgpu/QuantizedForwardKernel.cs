@@ -5,6 +5,7 @@ using ILGPU.Runtime.Cuda;
 
 namespace Galaxy.Kernels.Ilgpu;
 
+// Stryker disable all : ILGPU device code, see DeviceCode
 /// <summary>
 /// The int8 forward pass (<see cref="IQuantizedTable"/> defines it; <see cref="ReferenceMlp.QuantizedForward"/> is its
 /// scalar form), grouped like <see cref="ForwardKernels"/>: one group per row. The weights arrive as int32 words of
