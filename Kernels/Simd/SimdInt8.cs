@@ -251,7 +251,7 @@ internal static unsafe class SimdInt8
             Sse2.PackSignedSaturate(high.GetLower(), high.GetUpper()));
 
     /// <summary>The same pass without AVX2, one product at a time.</summary>
-    private static void Scalar(MlpArchitecture a, byte* unit, float* x, float* y)
+    internal static void Scalar(MlpArchitecture a, byte* unit, float* x, float* y)
     {
         var weights = (sbyte*)unit;
         var floats = (float*)(unit + Int8Quantization.WeightBytes(a));

@@ -159,6 +159,7 @@ internal sealed unsafe class SimdParameterTable : IParameterTable
         Span<float> hidden = stackalloc float[a.Hidden];
         for (var i = start; i < end; i++)
         {
+            // Stryker disable once all : a prefetch hint, which no result depends on
             if (i + UnitPrefetch.Distance < end)
             {
                 var ahead = rowOrder.IsEmpty ? i + UnitPrefetch.Distance : rowOrder[i + UnitPrefetch.Distance];
@@ -178,6 +179,7 @@ internal sealed unsafe class SimdParameterTable : IParameterTable
         Span<float> hidden = stackalloc float[a.Hidden];
         for (var unit = start; unit < end; unit++)
         {
+            // Stryker disable once all : a prefetch hint, which no result depends on
             if (unit + UnitPrefetch.Distance < end)
             {
                 UnitPrefetch.Unit(_parameters.Pointer + (long)(unit + UnitPrefetch.Distance) * P, P);

@@ -110,6 +110,7 @@ internal sealed unsafe class SimdQuantizedTable : IQuantizedTable
             for (var i = start; i < end; i++)
             {
                 // Rows of one unit (a version's shared row serves most of a batch) are prefetched once, not once a row.
+                // Stryker disable once all : a prefetch hint, which no result depends on
                 if (i + UnitPrefetch.Distance < end)
                 {
                     var ahead = slots[rowOrder.IsEmpty ? i + UnitPrefetch.Distance : rowOrder[i + UnitPrefetch.Distance]];
@@ -138,6 +139,7 @@ internal sealed unsafe class SimdQuantizedTable : IQuantizedTable
         {
             for (var unit = start; unit < end; unit++)
             {
+                // Stryker disable once all : a prefetch hint, which no result depends on
                 if (unit + UnitPrefetch.Distance < end)
                 {
                     UnitPrefetch.Bytes(Unit(unit + UnitPrefetch.Distance), _unitBytes);

@@ -8,6 +8,7 @@ namespace Galaxy.Kernels.Simd;
 /// memory: the hardware prefetcher cannot guess the next unit, so without this every unit starts with a full DRAM
 /// miss. The tick streams units in order, where this still keeps more misses in flight than the hardware alone.
 /// </summary>
+// Stryker disable all : prefetch hints, which no result depends on
 internal static unsafe class UnitPrefetch
 {
     /// <summary>How many rows ahead to prefetch: enough to cover DRAM latency at ~50 ns of compute per row.</summary>

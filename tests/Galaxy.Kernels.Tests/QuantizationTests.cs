@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using Galaxy.Kernels;
+using Galaxy.Kernels.Simd;
 
 namespace Galaxy.Kernels.Tests;
 
@@ -133,6 +135,35 @@ public sealed class QuantizationTests
         {
             AssertDefinition(architecture, parameters.AsSpan(unit * p, p), inputs.AsSpan(unit * architecture.Inputs, architecture.Inputs),
                 outputs.AsSpan(unit * architecture.Outputs, architecture.Outputs), $"unit {unit}");
+        }
+    }
+
+    /// <summary>
+    /// The SIMD backend's pass for processors without AVX2, called directly since this machine has AVX2: one unit laid
+    /// out as the quantized table holds it (weight bytes, then floats), a zero input among the others.
+    /// </summary>
+    [Fact]
+    public unsafe void Without_AVX2_the_SIMD_int8_forward_computes_the_scalar_definition()
+    {
+        var data = new TestData(36);
+        foreach (var architecture in new[] { new MlpArchitecture(9, 12, 5), MlpArchitecture.Default, new MlpArchitecture(40, 33, 7) })
+        {
+            var parameters = data.Floats(architecture.ParameterCount);
+            var (weights, floats) = Quantized(architecture, parameters);
+            var unit = new byte[Int8Quantization.UnitBytes(architecture)];
+            MemoryMarshal.AsBytes(weights.AsSpan()).CopyTo(unit);
+            MemoryMarshal.AsBytes(floats.AsSpan()).CopyTo(unit.AsSpan(Int8Quantization.WeightBytes(architecture)));
+            foreach (var x in new[] { data.Floats(architecture.Inputs, 2f), new float[architecture.Inputs] })
+            {
+                var y = new float[architecture.Outputs];
+                fixed (byte* unitBytes = unit)
+                fixed (float* input = x, output = y)
+                {
+                    SimdInt8.Scalar(architecture, unitBytes, input, output);
+                }
+
+                AssertDefinition(architecture, parameters, x, y, $"{architecture}, input {string.Join(' ', x.Take(3))}…");
+            }
         }
     }
 
