@@ -109,9 +109,8 @@ public sealed class RequestChecksTests
     [InlineData(float.NegativeInfinity)]
     public void A_vector_holding_a_value_that_is_not_finite_names_its_first_index(float bad)
     {
-        float[] values = [1, 2, bad, 4, bad];
-
-        AssertProblem(RequestChecks.Vector(values, "features"), 400, "invalid-input", "'features'[2] is not a finite number.");
+        AssertProblem(RequestChecks.Vector([1, 2, bad, 4, bad], "features"), 400, "invalid-input", "'features'[2] is not a finite number.");
+        AssertProblem(RequestChecks.Vector([bad, 2], "features"), 400, "invalid-input", "'features'[0] is not a finite number.");
     }
 
     [Fact]
@@ -146,8 +145,11 @@ public sealed class RequestChecksTests
     [InlineData("17")]
     public void An_If_Match_that_is_not_one_strong_revision_tag_is_refused(string ifMatch)
     {
-        AssertProblem(RequestChecks.IfMatchRevision(Request(ifMatch), out var revision), 400, "invalid-if-match",
+        var problem = RequestChecks.IfMatchRevision(Request(ifMatch), out var revision);
+
+        AssertProblem(problem, 400, "invalid-if-match",
             "If-Match takes one strong entity tag, the unit's revision as its ETag gives it (for example \"17\"), or *.");
+        Assert.Equal("Invalid If-Match", problem!.ProblemDetails.Title);
         Assert.Null(revision);
     }
 
