@@ -140,8 +140,11 @@ public sealed class QuantizationTests
 
     /// <summary>
     /// The SIMD backend's pass for processors without AVX2, called directly since this machine has AVX2: one unit laid
-    /// out as the quantized table holds it (weight bytes, then floats), a zero input among the others.
+    /// out as the quantized table holds it (weight bytes, then floats), a zero input among the others, and a fence
+    /// after the input and the output that the pass must neither read nor write.
     /// </summary>
+    private const float Fence = 1e6f;
+
     [Fact]
     public unsafe void Without_AVX2_the_SIMD_int8_forward_computes_the_scalar_definition()
     {
@@ -153,16 +156,18 @@ public sealed class QuantizationTests
             var unit = new byte[Int8Quantization.UnitBytes(architecture)];
             MemoryMarshal.AsBytes(weights.AsSpan()).CopyTo(unit);
             MemoryMarshal.AsBytes(floats.AsSpan()).CopyTo(unit.AsSpan(Int8Quantization.WeightBytes(architecture)));
-            foreach (var x in new[] { data.Floats(architecture.Inputs, 2f), new float[architecture.Inputs] })
+            foreach (var input in new[] { data.Floats(architecture.Inputs, 2f), new float[architecture.Inputs] })
             {
-                var y = new float[architecture.Outputs];
+                float[] x = [.. input, Fence];
+                float[] y = [.. new float[architecture.Outputs], Fence];
                 fixed (byte* unitBytes = unit)
                 fixed (float* input = x, output = y)
                 {
                     SimdInt8.Scalar(architecture, unitBytes, input, output);
                 }
 
-                AssertDefinition(architecture, parameters, x, y, $"{architecture}, input {string.Join(' ', x.Take(3))}…");
+                AssertDefinition(architecture, parameters, x.AsSpan(..^1), y.AsSpan(..^1), $"{architecture}, input {string.Join(' ', input.Take(3))}…");
+                Assert.Equal(Fence, y[^1]);
             }
         }
     }
