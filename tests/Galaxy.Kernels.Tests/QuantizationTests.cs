@@ -156,9 +156,9 @@ public sealed class QuantizationTests
             var unit = new byte[Int8Quantization.UnitBytes(architecture)];
             MemoryMarshal.AsBytes(weights.AsSpan()).CopyTo(unit);
             MemoryMarshal.AsBytes(floats.AsSpan()).CopyTo(unit.AsSpan(Int8Quantization.WeightBytes(architecture)));
-            foreach (var input in new[] { data.Floats(architecture.Inputs, 2f), new float[architecture.Inputs] })
+            foreach (var values in new[] { data.Floats(architecture.Inputs, 2f), new float[architecture.Inputs] })
             {
-                float[] x = [.. input, Fence];
+                float[] x = [.. values, Fence];
                 float[] y = [.. new float[architecture.Outputs], Fence];
                 fixed (byte* unitBytes = unit)
                 fixed (float* input = x, output = y)
@@ -166,7 +166,7 @@ public sealed class QuantizationTests
                     SimdInt8.Scalar(architecture, unitBytes, input, output);
                 }
 
-                AssertDefinition(architecture, parameters, x.AsSpan(..^1), y.AsSpan(..^1), $"{architecture}, input {string.Join(' ', input.Take(3))}…");
+                AssertDefinition(architecture, parameters, x.AsSpan(..^1), y.AsSpan(..^1), $"{architecture}, input {string.Join(' ', values.Take(3))}…");
                 Assert.Equal(Fence, y[^1]);
             }
         }
