@@ -68,9 +68,11 @@ try
     }
 
     // 3. Deploy it under a canary: 25 % of the labscapes' units, then 100 %, each step judged on an interval of traffic.
+    // Two failed analyses in a row roll it back, not one: on a busy laptop a single window's latency is not a verdict.
     var deployment = await galaxy.DeployAsync(
         model.Name, version.ToString(CultureInfo.InvariantCulture), labscapes,
-        canary: new CanarySpec(Steps: [25, 100], IntervalSeconds: canarySeconds, MinSamples: 50, MinFeedback: 20), reason: "the sample app's new digits model",
+        canary: new CanarySpec(Steps: [25, 100], IntervalSeconds: canarySeconds, MinSamples: 50, MinFeedback: 20, FailureLimit: 2),
+        reason: "the sample app's new digits model",
         cancellationToken: stop.Token);
     Console.WriteLine($"deployment {deployment.Id}: {deployment.Status}");
     if (deployment.Status == "AWAITING_APPROVAL")
@@ -109,6 +111,11 @@ try
 
     Console.WriteLine();
     Console.WriteLine($"deployment {deployment.Status}{(deployment.Error is null ? "" : ": " + deployment.Error)}; {asked} classified, {right} right");
+    if (deployment.Status == "ROLLED_BACK" && deployment.Analyses.LastOrDefault(analysis => !analysis.Passed) is { } failed)
+    {
+        Console.WriteLine($"the last failed analysis, at {failed.StepPercent} %: {failed.Verdict}");
+    }
+
     return deployment.Status == "SUCCEEDED" ? 0 : 1;
 }
 catch (GalaxyApiException problem)
