@@ -2,9 +2,9 @@ namespace Galaxy.Kernels.Ilgpu;
 
 /// <summary>
 /// Why the kernels and the members they call are marked <c>[ExcludeFromCodeCoverage(Justification = DeviceCode.Why)]</c>
-/// and sit under <c>// Stryker disable all</c>: a tool that rewrites their IL breaks their compilation for the device.
-/// Stryker.NET's mutant switch is a static field that is not read-only, which ILGPU refuses to load, and an ILGPU
-/// backend that cannot be opened fails every backend theory, the SIMD rows included.
+/// and sit under a <c>// Stryker disable</c> comment: a tool that rewrites their IL breaks their compilation for the
+/// device. Stryker.NET's mutant switch is a static field that is not read-only, which ILGPU refuses to load, and an
+/// ILGPU backend that cannot be opened fails every backend theory, the SIMD rows included.
 /// </summary>
 internal static class DeviceCode
 {

@@ -138,13 +138,14 @@ public sealed class QuantizationTests
         }
     }
 
-    /// <summary>
-    /// The SIMD backend's pass for processors without AVX2, called directly since this machine has AVX2: one unit laid
-    /// out as the quantized table holds it (weight bytes, then floats), a zero input among the others, and a fence
-    /// after the input and the output that the pass must neither read nor write.
-    /// </summary>
+    /// <summary>A value after a buffer's last element that a pass must neither read (it would dominate the input's scale) nor overwrite.</summary>
     private const float Fence = 1e6f;
 
+    /// <summary>
+    /// The SIMD backend's pass for processors without AVX2, called directly since this machine has AVX2: one unit laid
+    /// out as the quantized table holds it (weight bytes, then floats), a zero input among the others, and a
+    /// <see cref="Fence"/> after the input and the output.
+    /// </summary>
     [Fact]
     public unsafe void Without_AVX2_the_SIMD_int8_forward_computes_the_scalar_definition()
     {
