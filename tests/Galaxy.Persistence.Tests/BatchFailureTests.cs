@@ -27,6 +27,8 @@ public sealed class BatchFailureTests(TestDatabase database) : IClassFixture<Tes
         {
             var failure = await Assert.ThrowsAsync<BatchWriteFailedException>(() => write);
             Assert.Equal(PostgresErrorCodes.StringDataRightTruncation, Assert.IsType<PostgresException>(failure.InnerException).SqlState);
+            Assert.StartsWith($"The batch of {BatchRows} writes this one belonged to failed (", failure.Message, StringComparison.Ordinal);
+            Assert.EndsWith("); none of them was committed.", failure.Message, StringComparison.Ordinal);
         }
 
         Assert.All(states, state => Assert.Null(state.ETag));

@@ -25,11 +25,16 @@ public sealed class OutageTests(TestDatabase database) : IClassFixture<TestDatab
         var first = await Assert.ThrowsAsync<StorageUnavailableException>(
             () => host.GroupCommit.WriteStateAsync(stateName, TestGrains.Integer(1), state));
         Assert.IsAssignableFrom<NpgsqlException>(first.InnerException);
+        Assert.EndsWith("); the write was not acknowledged.", first.Message, StringComparison.Ordinal);
 
         // Within the backoff, writes fail on the failure that began the outage: no new connection attempt is made.
         var during = Enumerable.Range(0, 100).Select(i => Assert.ThrowsAsync<StorageUnavailableException>(
             () => host.GroupCommit.WriteStateAsync(stateName, TestGrains.Integer(i), new GrainState<CounterState>(CounterState.Of(i)))));
-        Assert.All(await Task.WhenAll(during), failure => Assert.Same(first.InnerException, failure.InnerException));
+        Assert.All(await Task.WhenAll(during), failure =>
+        {
+            Assert.Same(first.InnerException, failure.InnerException);
+            Assert.EndsWith("); the write was not attempted.", failure.Message, StringComparison.Ordinal);
+        });
         Assert.Null(state.ETag);
         Assert.False(state.RecordExists);
     }

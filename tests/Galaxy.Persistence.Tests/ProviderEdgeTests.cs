@@ -4,8 +4,8 @@ using Orleans.Serialization;
 namespace Galaxy.Persistence.Tests;
 
 /// <summary>
-/// The provider at its edges: state names it does not store, a clear without a version, a read its caller gave up on,
-/// writes too large to share a batch, and calls after it has shut down.
+/// The provider at its edges: state names it does not store, a clear without a version, the name its connections give
+/// the server, a read its caller gave up on, writes too large to share a batch, and calls after it has shut down.
 /// </summary>
 public sealed class ProviderEdgeTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
@@ -34,6 +34,19 @@ public sealed class ProviderEdgeTests(TestDatabase database) : IClassFixture<Tes
 
         Assert.StartsWith("Version conflict (ClearState)", conflict.Message, StringComparison.Ordinal);
         Assert.NotNull(Assert.Single(await StoredRow.ReadAsync(database, stateName)).PayloadBinary);
+    }
+
+    [Fact]
+    public async Task Its_connections_name_the_provider_to_the_server()
+    {
+        await using var host = await StorageHost.StartAsync(database.ConnectionString);
+
+        await host.GroupCommit.WriteStateAsync(TestGrains.FreshStateName(), TestGrains.Integer(1), new GrainState<CounterState>(CounterState.Of(1)));
+
+        // The pool keeps the connection that wrote, so the server still lists it.
+        var named = await database.ScalarAsync<long>(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2", database.Name, "galaxy-storage-group-commit");
+        Assert.True(named > 0, "no connection of the database is named galaxy-storage-group-commit");
     }
 
     [Fact]

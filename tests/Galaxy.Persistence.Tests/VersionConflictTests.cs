@@ -47,12 +47,36 @@ public sealed class VersionConflictTests(TestDatabase database) : IClassFixture<
         state.State = CounterState.Of(2);
         await host.GroupCommit.WriteStateAsync(stateName, grain, state);
 
-        await Assert.ThrowsAsync<InconsistentStateException>(() => host.GroupCommit.WriteStateAsync(stateName, grain, stale));
+        var conflict = await Assert.ThrowsAsync<InconsistentStateException>(() => host.GroupCommit.WriteStateAsync(stateName, grain, stale));
 
+        Assert.StartsWith("Version conflict (WriteState): ", conflict.Message, StringComparison.Ordinal);
+        Assert.Contains($"GrainType={stateName} GrainId={grain} ETag=1.", conflict.Message, StringComparison.Ordinal);
         Assert.Equal("1", stale.ETag);
         var row = Assert.Single(await StoredRow.ReadAsync(database, stateName));
         Assert.Equal(2, row.Version);
         Assert.Equal(2L, await SequenceAsync(host, stateName, 1));
+    }
+
+    [Fact]
+    public async Task A_clear_from_a_version_a_later_write_moved_on_fails_and_the_row_keeps_that_write_s_state()
+    {
+        await using var host = await StorageHost.StartAsync(database.ConnectionString);
+        var stateName = TestGrains.FreshStateName();
+        var grain = TestGrains.Integer(1);
+        var state = new GrainState<CounterState>(CounterState.Of(1));
+        await host.GroupCommit.WriteStateAsync(stateName, grain, state);
+        var stale = new GrainState<CounterState>(CounterState.Of(1)) { ETag = state.ETag, RecordExists = true };
+        state.State = CounterState.Of(2);
+        await host.GroupCommit.WriteStateAsync(stateName, grain, state);
+
+        var conflict = await Assert.ThrowsAsync<InconsistentStateException>(() => host.GroupCommit.ClearStateAsync(stateName, grain, stale));
+
+        Assert.StartsWith("Version conflict (ClearState): ", conflict.Message, StringComparison.Ordinal);
+        Assert.True(stale.RecordExists);
+        Assert.Equal("1", stale.ETag);
+        var row = Assert.Single(await StoredRow.ReadAsync(database, stateName));
+        Assert.Equal(2, row.Version);
+        Assert.NotNull(row.PayloadBinary);
     }
 
     [Theory]
