@@ -21,6 +21,28 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public async Task A_host_without_a_connection_string_does_not_start_and_says_it_is_required()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddGroupCommitGrainStorage("galaxy", _ => { });
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("The ConnectionString field is required.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreadable_connection_string_is_refused_with_what_is_wrong_with_it()
+    {
+        using var host = BuildHost(options => options.ConnectionString = "Hots=127.0.0.1");
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("Invalid PostgreSQL connection string: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_host_with_the_default_limits_starts()
     {
         using var host = BuildHost(_ => { });

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 
@@ -5,7 +6,7 @@ namespace Galaxy.Persistence.Tests;
 
 /// <summary>
 /// The provider at its edges: state names it does not store, a clear without a version, the name its connections give
-/// the server, a read its caller gave up on, writes too large to share a batch, and calls after it has shut down.
+/// the server, a read its caller gave up on, writes too large to share a batch, shutting down, and calls after it has.
 /// </summary>
 public sealed class ProviderEdgeTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
@@ -37,6 +38,22 @@ public sealed class ProviderEdgeTests(TestDatabase database) : IClassFixture<Tes
     }
 
     [Fact]
+    public async Task A_clear_by_a_caller_that_never_read_the_state_reads_its_version_first_and_clears_it()
+    {
+        await using var host = await StorageHost.StartAsync(database.ConnectionString);
+        var stateName = TestGrains.FreshStateName();
+        await host.GroupCommit.WriteStateAsync(stateName, TestGrains.Integer(1), new GrainState<CounterState>(CounterState.Of(1)));
+        var unread = new GrainState<CounterState>();
+
+        await host.GroupCommit.ClearStateAsync(stateName, TestGrains.Integer(1), unread);
+
+        Assert.Equal(("2", false), (unread.ETag, unread.RecordExists));
+        var row = Assert.Single(await StoredRow.ReadAsync(database, stateName));
+        Assert.Equal(2, row.Version);
+        Assert.Null(row.PayloadBinary);
+    }
+
+    [Fact]
     public async Task Its_connections_name_the_provider_to_the_server()
     {
         await using var host = await StorageHost.StartAsync(database.ConnectionString);
@@ -44,9 +61,7 @@ public sealed class ProviderEdgeTests(TestDatabase database) : IClassFixture<Tes
         await host.GroupCommit.WriteStateAsync(TestGrains.FreshStateName(), TestGrains.Integer(1), new GrainState<CounterState>(CounterState.Of(1)));
 
         // The pool keeps the connection that wrote, so the server still lists it.
-        var named = await database.ScalarAsync<long>(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2", database.Name, "galaxy-storage-group-commit");
-        Assert.True(named > 0, "no connection of the database is named galaxy-storage-group-commit");
+        Assert.True(await ProviderConnectionsAsync() > 0, $"no connection of the database is named {ProviderConnectionName}");
     }
 
     [Fact]
@@ -85,6 +100,36 @@ public sealed class ProviderEdgeTests(TestDatabase database) : IClassFixture<Tes
     }
 
     [Fact]
+    public async Task Shutting_down_commits_every_write_already_queued_then_closes_its_connections()
+    {
+        await using var host = await StorageHost.StartAsync(database.ConnectionString, options =>
+        {
+            options.MaxBatchRows = 4;
+            options.MaxInFlightBatches = 2;
+        });
+        var storage = Assert.IsType<GroupCommitGrainStorage>(host.GroupCommit);
+        var stateName = TestGrains.FreshStateName();
+        var writes = Enumerable.Range(0, 64)
+            .Select(i => storage.WriteStateAsync(stateName, TestGrains.Integer(i), new GrainState<CounterState>(CounterState.Of(i))))
+            .ToArray();
+
+        await storage.DisposeAsync();
+
+        // Bounded: a shutdown that dropped the queue would leave these waiting for ever.
+        await Task.WhenAll(writes).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(64, (await StoredRow.ReadAsync(database, stateName)).Count);
+        // A closed connection's server process ends a moment later: wait for that, bounded.
+        var waited = Stopwatch.StartNew();
+        long open;
+        while ((open = await ProviderConnectionsAsync()) > 0 && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(open == 0, $"{open} connections named {ProviderConnectionName} still open 10 s after shutdown");
+    }
+
+    [Fact]
     public async Task Reads_and_writes_after_shutdown_are_refused_as_such()
     {
         await using var host = await StorageHost.StartAsync(database.ConnectionString);
@@ -99,4 +144,10 @@ public sealed class ProviderEdgeTests(TestDatabase database) : IClassFixture<Tes
         Assert.StartsWith("The group-commit storage has shut down.", write.Message, StringComparison.Ordinal);
         Assert.Null(state.ETag);
     }
+
+    /// <summary>The name <see cref="StorageHost"/>'s group-commit provider gives its connections.</summary>
+    private const string ProviderConnectionName = "galaxy-storage-group-commit";
+
+    private Task<long> ProviderConnectionsAsync() => database.ScalarAsync<long>(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2", database.Name, ProviderConnectionName);
 }
