@@ -41,11 +41,7 @@ public sealed class VersionConflictTests(TestDatabase database) : IClassFixture<
         await using var host = await StorageHost.StartAsync(database.ConnectionString);
         var stateName = TestGrains.FreshStateName();
         var grain = TestGrains.Integer(1);
-        var state = new GrainState<CounterState>(CounterState.Of(1));
-        await host.GroupCommit.WriteStateAsync(stateName, grain, state);
-        var stale = new GrainState<CounterState>(CounterState.Of(99)) { ETag = state.ETag };
-        state.State = CounterState.Of(2);
-        await host.GroupCommit.WriteStateAsync(stateName, grain, state);
+        var stale = await StaleAfterTwoWritesAsync(host, stateName, grain);
 
         var conflict = await Assert.ThrowsAsync<InconsistentStateException>(() => host.GroupCommit.WriteStateAsync(stateName, grain, stale));
 
@@ -63,11 +59,7 @@ public sealed class VersionConflictTests(TestDatabase database) : IClassFixture<
         await using var host = await StorageHost.StartAsync(database.ConnectionString);
         var stateName = TestGrains.FreshStateName();
         var grain = TestGrains.Integer(1);
-        var state = new GrainState<CounterState>(CounterState.Of(1));
-        await host.GroupCommit.WriteStateAsync(stateName, grain, state);
-        var stale = new GrainState<CounterState>(CounterState.Of(1)) { ETag = state.ETag, RecordExists = true };
-        state.State = CounterState.Of(2);
-        await host.GroupCommit.WriteStateAsync(stateName, grain, state);
+        var stale = await StaleAfterTwoWritesAsync(host, stateName, grain);
 
         var conflict = await Assert.ThrowsAsync<InconsistentStateException>(() => host.GroupCommit.ClearStateAsync(stateName, grain, stale));
 
@@ -127,6 +119,17 @@ public sealed class VersionConflictTests(TestDatabase database) : IClassFixture<
         {
             return null;
         }
+    }
+
+    /// <summary>Writes the state twice and answers it as the first write left it: a caller that missed the second.</summary>
+    private static async Task<GrainState<CounterState>> StaleAfterTwoWritesAsync(StorageHost host, string stateName, GrainId grain)
+    {
+        var state = new GrainState<CounterState>(CounterState.Of(1));
+        await host.GroupCommit.WriteStateAsync(stateName, grain, state);
+        var stale = new GrainState<CounterState>(CounterState.Of(99)) { ETag = state.ETag, RecordExists = true };
+        state.State = CounterState.Of(2);
+        await host.GroupCommit.WriteStateAsync(stateName, grain, state);
+        return stale;
     }
 
     private static async Task<long> SequenceAsync(StorageHost host, string stateName, long key)
