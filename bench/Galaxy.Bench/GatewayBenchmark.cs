@@ -40,7 +40,7 @@ public sealed class GatewayBenchmark : IBenchmark
         using var self = Process.GetCurrentProcess();
         await using var gatewayCounters = new ProcessRuntimeCounters(gateway.ProcessId);
         await using var hereCounters = new OwnRuntimeCounters();
-        var measured = new List<(LoadFigures Figures, LoadFigures Floor, double GatewayCores, double HereCores, double OtherCores, double Steal, long From, long To)>();
+        var measured = new List<MeasuredRound>();
         for (var round = 1; round <= rounds; round++)
         {
             self.Refresh();
@@ -55,7 +55,7 @@ public sealed class GatewayBenchmark : IBenchmark
             var otherCores = Math.Max(0, MachineCpu.BusyCores(machineBefore, machine, seconds) - gatewayCores - hereCores);
             var steal = MachineCpu.StealShare(machineBefore, machine);
             var floor = await gateway.LivenessAtRateAsync(perSecond, Round);
-            measured.Add((figures, floor, gatewayCores, hereCores, otherCores, steal, started, ended));
+            measured.Add(new MeasuredRound(figures, floor, gatewayCores, hereCores, otherCores, steal, started, ended));
         }
 
         // The counters arrive a second after they are taken, and are read per round once the last round's are in.
@@ -95,6 +95,11 @@ public sealed class GatewayBenchmark : IBenchmark
         report.Record("gateway.gc_pause_ms.gateway", gatewayRuntime.GcPauseMs, "ms", $"over all rounds, {gatewayRuntime.Collections} collections");
         report.Record("gateway.gc_pause_ms.silo_and_load", hereRuntime.GcPauseMs, "ms", $"over all rounds, {hereRuntime.Collections} collections");
     }
+
+    /// <summary>One round: its predicts, the liveness probes after it, and the machine's CPU meanwhile.</summary>
+    /// <param name="From">When it began (<see cref="Stopwatch.GetTimestamp"/>), for the runtime counters.</param>
+    private sealed record MeasuredRound(
+        LoadFigures Figures, LoadFigures Floor, double GatewayCores, double HereCores, double OtherCores, double Steal, long From, long To);
 
     private static bool WithinTargets(LoadFigures figures) => figures.P95Ms <= TargetP95Ms && figures.P99Ms <= TargetP99Ms;
 
