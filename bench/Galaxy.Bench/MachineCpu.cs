@@ -24,8 +24,8 @@ public readonly record struct MachineCpu(long Busy, long Steal, long All)
         // cpu  user nice system idle iowait irq softirq steal guest guest_nice
         var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Skip(1).Take(8).Select(field => long.Parse(field, CultureInfo.InvariantCulture)).ToArray();
-        var (idle, ioWait, steal) = (fields[3], fields[4], fields[7]);
-        return new MachineCpu(fields.Sum() - idle - ioWait - steal, steal, fields.Sum());
+        var (all, idle, ioWait, steal) = (fields.Sum(), fields[3], fields[4], fields[7]);
+        return new MachineCpu(all - idle - ioWait - steal, steal, all);
     }
 
     /// <summary>Cores busy on average between two readings, whatever ran.</summary>

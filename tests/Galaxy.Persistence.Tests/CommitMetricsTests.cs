@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using System.Net;
-using System.Net.Sockets;
+using Galaxy.Testing.Processes;
 using Npgsql;
 
 namespace Galaxy.Persistence.Tests;
@@ -73,7 +72,7 @@ public sealed class CommitMetricsTests(TestDatabase database) : IClassFixture<Te
     public async Task A_batch_that_finds_the_server_down_is_recorded_as_unavailable_and_the_writes_failed_without_trying_are_not()
     {
         using var measured = new CommitMeasurements();
-        var unreachable = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Port = ClosedPort() }.ConnectionString;
+        var unreachable = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Port = LoopbackPort.Free() }.ConnectionString;
         await using var host = await StorageHost.StartAsync(
             database.ConnectionString, options => options.ConnectionString = unreachable, new ManualClock());
         var stateName = TestGrains.FreshStateName();
@@ -86,13 +85,6 @@ public sealed class CommitMetricsTests(TestDatabase database) : IClassFixture<Te
 
         Assert.Equal([1], measured.Of(BatchSize, "unavailable"));
         Assert.Single(measured.Of(CommitDuration, "unavailable"));
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Every measurement of the group commit's meter while it lives, with its <c>outcome</c> tag.</summary>

@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using Galaxy.Testing.Processes;
 using Npgsql;
 
 namespace Galaxy.Persistence.Tests;
@@ -16,7 +15,7 @@ public sealed class OutageTests(TestDatabase database) : IClassFixture<TestDatab
     [Fact]
     public async Task Writes_to_a_server_that_is_down_fail_with_a_clear_error_and_then_at_once_without_retrying()
     {
-        var unreachable = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Port = ClosedPort() }.ConnectionString;
+        var unreachable = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Port = LoopbackPort.Free() }.ConnectionString;
         await using var host = await StorageHost.StartAsync(
             database.ConnectionString, options => options.ConnectionString = unreachable, new ManualClock());
         var stateName = TestGrains.FreshStateName();
@@ -84,7 +83,7 @@ public sealed class OutageTests(TestDatabase database) : IClassFixture<TestDatab
     [Fact]
     public async Task A_read_from_a_server_that_is_down_fails_with_a_clear_error_naming_the_state_and_grain()
     {
-        var unreachable = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Port = ClosedPort() }.ConnectionString;
+        var unreachable = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Port = LoopbackPort.Free() }.ConnectionString;
         await using var host = await StorageHost.StartAsync(database.ConnectionString, options => options.ConnectionString = unreachable);
         var stateName = TestGrains.FreshStateName();
         var state = new GrainState<CounterState>();
@@ -109,12 +108,5 @@ public sealed class OutageTests(TestDatabase database) : IClassFixture<TestDatab
         {
             await Task.Delay(10, deadline.Token);
         }
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
