@@ -24,8 +24,8 @@ public sealed record ServedVersion(
 /// <summary>
 /// What a labscape serves, its deployment record: <see cref="Stable"/> for its units (null: every unit's own seeded
 /// initial model) and <see cref="Canary"/> for a share of them, <see cref="CanaryBasisPoints"/> in 10,000. Which
-/// units are canary is a pure function of the unit and the deployment, and a larger share keeps the smaller one's
-/// units, so a canary that grows step by step never moves a unit back.
+/// units are canary is a pure function of the labscape's units and the deployment (<see cref="CanarySlots"/>), and a
+/// larger share keeps the smaller one's units, so a canary that grows step by step never moves a unit back.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("galaxy.labscape-serving")]
 public sealed record LabscapeServing(
@@ -41,17 +41,50 @@ public sealed record LabscapeServing(
 
     public string StableKey => Stable?.Key ?? InitialVersion;
 
-    public bool ServesCanary(long unitId) => Canary is not null && CanaryBucket(unitId) < CanaryBasisPoints;
+    /// <summary>Which of a labscape's <paramref name="units"/> (slots from <paramref name="firstUnitId"/>) the canary serves.</summary>
+    public bool[] CanarySlots(long firstUnitId, int units) =>
+        Canary is null ? new bool[units] : CanarySlotsOf(Deployment, CanaryBasisPoints, firstUnitId, units);
 
-    /// <summary>The unit's place in 0…9,999 for this deployment (SplitMix64 of the unit and the deployment's FNV-1a hash).</summary>
-    public int CanaryBucket(long unitId)
+    /// <summary>
+    /// The slots a canary of <paramref name="basisPoints"/> in 10,000 serves: that share of the labscape's units rounded
+    /// up, so any share serves at least one unit, taken in the order of the units' buckets for the deployment. Counted
+    /// rather than drawn unit by unit: a small labscape's units could all draw stable, and a canary that no request can
+    /// reach waits for its analysis forever.
+    /// </summary>
+    public static bool[] CanarySlotsOf(string deployment, int basisPoints, long firstUnitId, int units)
     {
+        var onCanary = new bool[units];
+        if (basisPoints <= 0)
+        {
+            return onCanary;
+        }
+
+        // FNV-1a of the deployment salts each unit's bucket, its SplitMix64 in 0…9,999.
         var salt = 0xCBF29CE484222325UL;
-        foreach (var c in Deployment)
+        foreach (var c in deployment)
         {
             salt = (salt ^ c) * 0x100000001B3UL;
         }
 
+        // The bucket in the high half and the slot in the low: sorted, by bucket, then by slot.
+        var order = new long[units];
+        for (var slot = 0; slot < units; slot++)
+        {
+            order[slot] = ((long)Bucket(salt, firstUnitId + slot) << 32) | (uint)slot;
+        }
+
+        Array.Sort(order);
+        var count = (int)Math.Min(units, ((long)units * basisPoints + 9_999) / 10_000);
+        foreach (var key in order.AsSpan(0, count))
+        {
+            onCanary[(int)(key & uint.MaxValue)] = true;
+        }
+
+        return onCanary;
+    }
+
+    private static int Bucket(ulong salt, long unitId)
+    {
         var z = (ulong)unitId ^ salt;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;

@@ -252,7 +252,7 @@ internal sealed class LabscapeEngine : IUnitEngine, IAsyncDisposable
     {
         var stable = await BuildModelAsync(parts, firstUnitId, units, serving.Stable, Own(serving.StableKey));
         var canary = serving.Canary is { } version ? await BuildModelAsync(parts, firstUnitId, units, version, Own(version.Key)) : null;
-        return new Models(serving, stable, canary);
+        return new Models(serving, stable, canary, firstUnitId, serving.CanarySlots(firstUnitId, units));
 
         // Every unit's own weights on the version: its current ones or its dormant ones.
         Dictionary<int, float[]> Own(string version)
@@ -288,12 +288,13 @@ internal sealed class LabscapeEngine : IUnitEngine, IAsyncDisposable
         return await ServedModel.VersionAsync(parts.Backend, version, weights, learn, firstUnitId, units, own, parts.Batching, parts.Metrics);
     }
 
-    /// <summary>The models serving at one moment, with the record that says which unit each serves.</summary>
-    private sealed record Models(LabscapeServing Record, ServedModel Stable, ServedModel? Canary) : IAsyncDisposable
+    /// <summary>The models serving at one moment, with the record they serve and the slots on the canary by it.</summary>
+    private sealed record Models(LabscapeServing Record, ServedModel Stable, ServedModel? Canary, long FirstUnitId, bool[] OnCanary)
+        : IAsyncDisposable
     {
         public IEnumerable<ServedModel> All => Canary is null ? [Stable] : [Stable, Canary];
 
-        public ServedModel Of(long unitId) => Canary is not null && Record.ServesCanary(unitId) ? Canary : Stable;
+        public ServedModel Of(long unitId) => Canary is not null && OnCanary[unitId - FirstUnitId] ? Canary : Stable;
 
         /// <summary>
         /// <paramref name="indexes"/> grouped by the model serving the unit at each (<paramref name="unitAt"/>); without a

@@ -127,7 +127,9 @@ public sealed class ServingTests : IAsyncLifetime
         await ServeAsync(half with { CanaryBasisPoints = 10_000 });
         var onCanaryAtAll = await OnCanaryAsync();
 
-        Assert.Equal(UnitsOfLabscape().Where(unit => half.CanaryBucket(unit) < 5_000), onCanaryAtHalf);
+        var slotsAtHalf = half.CanarySlots(UnitsOfLabscape()[0], GalaxyTestCluster.UnitsPerLabscape);
+        Assert.Equal(UnitsOfLabscape().Where((_, slot) => slotsAtHalf[slot]), onCanaryAtHalf);
+        Assert.Equal(GalaxyTestCluster.UnitsPerLabscape / 2, onCanaryAtHalf.Length);
         Assert.Equal(UnitsOfLabscape(), onCanaryAtAll);
 
         async Task<long[]> OnCanaryAsync()

@@ -40,12 +40,11 @@ public sealed class DeploymentEndpointTests(GatewayFixture fixture)
         Assert.Equal(["deployment.created", "deployment.approved", "deployment.started", "deployment.step"], kinds.Take(4));
         Assert.Equal("deployment.succeeded", kinds[^1]);
 
-        // While the canary served half the units, the answers split about as the units did.
-        var canaryShare = (double)CanaryUnitsAtHalf(Id(deployment)) / 8;
+        // While the canary served half the units (4 of labscape 3's 8), the answers split about as the units did.
         var atHalf = answers.Where(answer => answer.Step == 50).ToArray();
         var share = atHalf.Count(answer => answer.Version == v2) / (double)atHalf.Length;
         Assert.True(atHalf.Length >= 20, $"{atHalf.Length} answers at 50 %");
-        Assert.InRange(share, canaryShare - 0.25, canaryShare + 0.25);
+        Assert.InRange(share, 0.25, 0.75);
 
         var version = await (await fixture.Http.GetAsync($"/v1/models/{model}/versions/{v2}")).JsonAsync();
         Assert.Equal("DEPLOYED", version.GetProperty("status").GetString());
@@ -245,13 +244,6 @@ public sealed class DeploymentEndpointTests(GatewayFixture fixture)
         .Select(line => line.Split(','))
         .Select(cells => (cells[..^1].Select(cell => float.Parse(cell, CultureInfo.InvariantCulture)).ToArray(), cells[^1]))
         .ToArray();
-
-    /// <summary>How many of labscape 3's 8 units a deployment's 50 % canary serves (its buckets decide).</summary>
-    private static int CanaryUnitsAtHalf(string deploymentId)
-    {
-        var serving = new Galaxy.Grains.LabscapeServing(null, null, 5_000, deploymentId);
-        return Enumerable.Range(0, 8).Count(slot => serving.CanaryBucket(DeploymentRequests.Labscape * 8 + slot) < 5_000);
-    }
 
     /// <summary>Every row of the audit chain, page after page.</summary>
     private static async Task<List<JsonElement>> AuditAsync(HttpClient client)

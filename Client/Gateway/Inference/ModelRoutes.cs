@@ -60,13 +60,13 @@ internal sealed class ModelRoutes(ServingIndex index, ModelRegistry registry, To
                 continue;
             }
 
-            // The canary's units are those whose bucket for this deployment falls under its share (as labscapes decide it).
-            var buckets = new LabscapeServing(null, null, row.CanaryBasisPoints, row.Deployment);
+            // The canary's units, as the labscape picks them.
+            var canarySlots = LabscapeServing.CanarySlotsOf(row.Deployment, row.CanaryBasisPoints, first, galaxy.UnitsPerLabscape);
             var onCanary = new List<long>();
             var onStable = new List<long>();
-            for (var unit = first; unit < first + galaxy.UnitsPerLabscape; unit++)
+            for (var slot = 0; slot < canarySlots.Length; slot++)
             {
-                (buckets.CanaryBucket(unit) < row.CanaryBasisPoints ? onCanary : onStable).Add(unit);
+                (canarySlots[slot] ? onCanary : onStable).Add(first + slot);
             }
 
             if (canary is not null)

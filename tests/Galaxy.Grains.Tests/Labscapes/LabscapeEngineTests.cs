@@ -143,7 +143,8 @@ public sealed class LabscapeEngineTests
 
         var many = await engine.PredictManyAsync(slots, inputs, null).Within();
 
-        Assert.Equal(slots.Select(slot => serving.ServesCanary(FirstUnit + slot) ? "digits:4" : "digits:3"), single.Select(output => output.Version));
+        var onCanary = serving.CanarySlots(FirstUnit, Units);
+        Assert.Equal(slots.Select(slot => onCanary[slot] ? "digits:4" : "digits:3"), single.Select(output => output.Version));
         Assert.Contains("digits:4", single.Select(output => output.Version));
         Assert.Contains("digits:3", single.Select(output => output.Version));
         Assert.Equal(single.Select(output => output.Output), many);
@@ -155,7 +156,7 @@ public sealed class LabscapeEngineTests
         var wide = Served.Version(5, shape: new ModelShape(8, 3, 2));
         var serving = new LabscapeServing(Served.Version(3), wide, 5_000, "deploy-1");
         await using var engine = await CreateAsync(serving);
-        var canaries = Enumerable.Range(0, Units).Count(slot => serving.ServesCanary(FirstUnit + slot));
+        var canaries = serving.CanarySlots(FirstUnit, Units).Count(onCanary => onCanary);
 
         var tick = await engine.TickAsync(Tables.Input(1)).Within();
 
