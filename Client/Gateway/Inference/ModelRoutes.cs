@@ -16,6 +16,7 @@ internal sealed class ModelRoutes(ServingIndex index, ModelRegistry registry, To
 
     private readonly ConcurrentDictionary<Guid, (DateTimeOffset At, Task<Routes> Routes)> _routes = new();
     private readonly ConcurrentDictionary<string, Task<ModelVersion?>> _versions = new();
+    private readonly CanarySplits _splits = new();
 
     /// <summary>The model's routes, at most <see cref="Freshness"/> old (or read now, with <paramref name="refresh"/>).</summary>
     public Task<Routes> ForAsync(ModelInfo model, bool refresh = false)
@@ -60,23 +61,15 @@ internal sealed class ModelRoutes(ServingIndex index, ModelRegistry registry, To
                 continue;
             }
 
-            // The canary's units, as the labscape picks them.
-            var canarySlots = LabscapeServing.CanarySlotsOf(row.Deployment, row.CanaryBasisPoints, first, galaxy.UnitsPerLabscape);
-            var onCanary = new List<long>();
-            var onStable = new List<long>();
-            for (var slot = 0; slot < canarySlots.Length; slot++)
-            {
-                (canarySlots[slot] ? onCanary : onStable).Add(first + slot);
-            }
-
+            var split = _splits.Of(row.LabscapeId, row.Deployment, row.CanaryBasisPoints, first, galaxy.UnitsPerLabscape);
             if (canary is not null)
             {
-                groups.Add(new UnitGroup(0, onCanary.Count, [.. onCanary], canary));
+                groups.Add(new UnitGroup(0, split.OnCanary.Length, split.OnCanary, canary));
             }
 
             if (stable is not null)
             {
-                groups.Add(new UnitGroup(0, onStable.Count, [.. onStable], stable));
+                groups.Add(new UnitGroup(0, split.OnStable.Length, split.OnStable, stable));
             }
         }
 
