@@ -7,7 +7,7 @@ namespace Galaxy.Gateway.Inference;
 /// Each labscape's units split between its canary and its stable version as the labscape splits them
 /// (<see cref="LabscapeServing.CanarySlotsOf"/>), kept while its canary stays the same: a refresh of the routes during a
 /// rollout then reads the serving table, not every unit's bucket again (a hash a unit and a sort a labscape).
-/// One split a labscape, the latest, as a labscape serves one canary at a time.
+/// One split a labscape, the latest, as a labscape serves one canary at a time (its units are the topology's, fixed).
 /// </summary>
 internal sealed class CanarySplits
 {
@@ -15,15 +15,14 @@ internal sealed class CanarySplits
 
     public CanarySplit Of(int labscapeId, string deployment, int basisPoints, long firstUnitId, int units)
     {
-        if (_byLabscape.TryGetValue(labscapeId, out var kept)
-            && kept.Deployment == deployment && kept.BasisPoints == basisPoints && kept.FirstUnitId == firstUnitId && kept.Units == units)
+        if (_byLabscape.TryGetValue(labscapeId, out var kept) && kept.Deployment == deployment && kept.BasisPoints == basisPoints)
         {
             return kept;
         }
 
         var onCanary = LabscapeServing.CanarySlotsOf(deployment, basisPoints, firstUnitId, units);
         var split = new CanarySplit(
-            deployment, basisPoints, firstUnitId, units,
+            deployment, basisPoints,
             [.. Enumerable.Range(0, units).Where(slot => onCanary[slot]).Select(slot => firstUnitId + slot)],
             [.. Enumerable.Range(0, units).Where(slot => !onCanary[slot]).Select(slot => firstUnitId + slot)]);
         _byLabscape[labscapeId] = split;
@@ -32,4 +31,4 @@ internal sealed class CanarySplits
 }
 
 /// <summary>A labscape's units on its canary and on its stable version, for one canary share of one deployment.</summary>
-internal sealed record CanarySplit(string Deployment, int BasisPoints, long FirstUnitId, int Units, long[] OnCanary, long[] OnStable);
+internal sealed record CanarySplit(string Deployment, int BasisPoints, long[] OnCanary, long[] OnStable);
