@@ -1,7 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serilog;
+using Serilog.Extensions.Logging;
 using Serilog.Formatting.Compact;
 
 namespace Galaxy.Telemetry;
@@ -22,7 +24,7 @@ public static class GalaxyLogFile
             return logging;
         }
 
-        // Verbose here: the levels are filtered by Logging:LogLevel before a line reaches Serilog.
+        // Verbose here: Logging:LogLevel filters each line before it reaches Serilog.
         var file = new LoggerConfiguration()
             .MinimumLevel.Verbose()
             .WriteTo.File(
@@ -35,7 +37,10 @@ public static class GalaxyLogFile
                 flushToDiskInterval: TimeSpan.FromSeconds(1))
             .CreateLogger();
         logging.ClearProviders();
-        logging.AddSerilog(file, dispose: true);
+        // Not AddSerilog: it also adds a rule that passes every level of every category to Serilog, and a rule for the
+        // provider outranks Logging:LogLevel's, so `./galaxy up` wrote ASP.NET Core's and Orleans's Debug and Trace lines
+        // (ten a request) whatever appsettings.json said.
+        logging.Services.AddSingleton<ILoggerProvider>(_ => new SerilogLoggerProvider(file, dispose: true));
         return logging;
     }
 }
