@@ -1,0 +1,41 @@
+using System.Xml.Linq;
+using Galaxy.Testing.Processes;
+
+namespace Galaxy.Operations.Tests;
+
+/// <summary>
+/// The runtime settings that travel with a build (the csproj's GC properties and runtimeconfig options) are the ones
+/// measured: the benchmark process hosts the silo, so it runs with the silo's, as <c>./galaxy up</c>'s silo does.
+/// </summary>
+public sealed class RuntimeSettingsTests
+{
+    private static readonly string[] GcProperties = ["ServerGarbageCollection", "GarbageCollectionAdaptationMode", "ConcurrentGarbageCollection"];
+
+    [Fact]
+    public void The_benchmark_process_runs_with_the_silos_runtime_settings()
+    {
+        var silo = Settings("Silo/Galaxy.Silo.csproj");
+
+        Assert.Contains("GarbageCollectionAdaptationMode=0", silo);
+        Assert.Equal(silo, Settings("bench/Galaxy.Bench/Galaxy.Bench.csproj"));
+    }
+
+    [Fact]
+    public void The_gateway_and_the_load_client_do_not_spin_for_work()
+    {
+        Assert.Contains("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit=0", Settings("Client/Gateway/Galaxy.Gateway.csproj"));
+        Assert.Contains("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit=0", Settings("bench/Galaxy.Load/Galaxy.Load.csproj"));
+    }
+
+    /// <summary>The project's GC properties and runtimeconfig options, as <c>name=value</c>, sorted.</summary>
+    private static string[] Settings(string project)
+    {
+        var document = XDocument.Load(Path.Combine(RepositoryBuild.Root, project));
+        var properties = document.Descendants()
+            .Where(element => GcProperties.Contains(element.Name.LocalName))
+            .Select(element => $"{element.Name.LocalName}={element.Value}");
+        var options = document.Descendants("RuntimeHostConfigurationOption")
+            .Select(option => $"{option.Attribute("Include")!.Value}={option.Attribute("Value")!.Value}");
+        return properties.Concat(options).Order(StringComparer.Ordinal).ToArray();
+    }
+}
