@@ -5,9 +5,9 @@ namespace Galaxy.Bench;
 /// <summary>
 /// <c>./galaxy bench gateway [--rate N] [--rounds K]</c>: predicts through the gateway at one fixed rate, round after
 /// round (by default half the most it sustained, as <c>serve</c> measures it), with each round's percentiles and the
-/// CPU and runtime counters (collections and their pauses, the thread pool's queue and threads, lock contention) of
-/// the gateway and of this process (the silo and the load generator), and what the rest of the machine took: other
-/// processes' CPU and the hypervisor's steal. The target is p95 ≤ 5 ms and p99 ≤ 10 ms in every round; on a shared
+/// CPU, context switches a request and runtime counters (collections and their pauses, the thread pool's queue and
+/// threads, lock contention) of the gateway and of this process (the silo and the load generator), and what the rest
+/// of the machine took: other processes' CPU and the hypervisor's steal. The target is p95 ≤ 5 ms and p99 ≤ 10 ms in every round; on a shared
 /// machine one round can miss by chance, so a setting is judged here over many rounds.
 /// Each round is followed by one of liveness probes at the same rate, over the same connections and middleware but
 /// without the cluster: when that floor misses too, the machine stalled, not the predict path.
@@ -44,9 +44,11 @@ public sealed class GatewayBenchmark : IBenchmark
         for (var round = 1; round <= rounds; round++)
         {
             self.Refresh();
-            var (gatewayBefore, hereBefore, machineBefore, started) = (gateway.GatewayProcessorTime, self.TotalProcessorTime, MachineCpu.Read(), Stopwatch.GetTimestamp());
+            var (gatewayBefore, hereBefore, machineBefore) = (gateway.GatewayProcessorTime, self.TotalProcessorTime, MachineCpu.Read());
+            var (gatewaySwitchesBefore, hereSwitchesBefore, started) = (ContextSwitches.Of(gateway.ProcessId), ContextSwitches.Of(self.Id), Stopwatch.GetTimestamp());
             var figures = await gateway.AtRateAsync(perSecond, Round);
             var ended = Stopwatch.GetTimestamp();
+            var (gatewaySwitches, hereSwitches) = (ContextSwitches.Of(gateway.ProcessId) - gatewaySwitchesBefore, ContextSwitches.Of(self.Id) - hereSwitchesBefore);
             var seconds = Stopwatch.GetElapsedTime(started, ended).TotalSeconds;
             self.Refresh();
             var gatewayCores = (gateway.GatewayProcessorTime - gatewayBefore).TotalSeconds / seconds;
@@ -55,17 +57,21 @@ public sealed class GatewayBenchmark : IBenchmark
             var otherCores = Math.Max(0, MachineCpu.BusyCores(machineBefore, machine, seconds) - gatewayCores - hereCores);
             var steal = MachineCpu.StealShare(machineBefore, machine);
             var floor = await gateway.LivenessAtRateAsync(perSecond, Round);
-            measured.Add(new MeasuredRound(figures, floor, gatewayCores, hereCores, otherCores, steal, started, ended));
+            // The open loop settles for half a round at the rate before it measures: those requests switch contexts too.
+            var requests = perSecond * (Round.TotalSeconds * 1.5);
+            measured.Add(new MeasuredRound(
+                figures, floor, gatewayCores, hereCores, otherCores, steal, gatewaySwitches / requests, hereSwitches / requests, started, ended));
         }
 
         // The counters arrive a second after they are taken, and are read per round once the last round's are in.
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
         var number = 0;
-        foreach (var (figures, floor, gatewayCores, hereCores, otherCores, steal, from, to) in measured)
+        foreach (var (figures, floor, gatewayCores, hereCores, otherCores, steal, gatewaySwitches, hereSwitches, from, to) in measured)
         {
             number++;
             report.Record($"gateway.p99_ms.round{number}", figures.P99Ms, "ms",
-                $"p50 {figures.P50Ms:F2} ms; CPU: gateway {gatewayCores:F2}, silo and load {hereCores:F2}, other processes {otherCores:F2} cores, stolen {steal:P1}; {figures.Failures} failed");
+                $"p50 {figures.P50Ms:F2} ms; CPU: gateway {gatewayCores:F2}, silo and load {hereCores:F2}, other processes {otherCores:F2} cores, stolen {steal:P1}; " +
+                $"context switches a request: gateway {gatewaySwitches:F1}, silo and load {hereSwitches:F1}; {figures.Failures} failed");
             report.Record($"gateway.p95_ms.round{number}", figures.P95Ms, "ms", WithinTargets(figures) ? "both targets met" : "a target missed");
             report.Record($"gateway.floor_p99_ms.round{number}", floor.P99Ms, "ms",
                 $"liveness probes right after; p50 {floor.P50Ms:F2}, p95 {floor.P95Ms:F2} ms; {floor.Failures} failed");
@@ -90,6 +96,9 @@ public sealed class GatewayBenchmark : IBenchmark
         report.Record("gateway.cpu_cores.gateway", Median(measured.Select(m => m.GatewayCores)), "cores", "median over the rounds");
         report.Record("gateway.cpu_cores.silo_and_load", Median(measured.Select(m => m.HereCores)), "cores", "this process: the silo and the load generator");
         report.Record("gateway.cpu_cores.other_processes", Median(measured.Select(m => m.OtherCores)), "cores", "the machine's busy time less the two processes', median over the rounds");
+        report.Record("gateway.context_switches_per_request.gateway", Median(measured.Select(m => m.GatewaySwitches)), "1",
+            "median over the rounds; each a trip through the hypervisor on this project's machines");
+        report.Record("gateway.context_switches_per_request.silo_and_load", Median(measured.Select(m => m.HereSwitches)), "1", "this process: the silo and the load generator");
         report.Record("gateway.steal_share.worst", measured.Max(m => m.Steal), "", "the largest share of the cores' time the hypervisor took in a round");
         var (gatewayRuntime, hereRuntime) = (gatewayCounters.Between(measured[0].From, measured[^1].To), hereCounters.Between(measured[0].From, measured[^1].To));
         report.Record("gateway.gc_pause_ms.gateway", gatewayRuntime.GcPauseMs, "ms", $"over all rounds, {gatewayRuntime.Collections} collections");
@@ -97,9 +106,12 @@ public sealed class GatewayBenchmark : IBenchmark
     }
 
     /// <summary>One round: its predicts, the liveness probes after it, and the machine's CPU meanwhile.</summary>
+    /// <param name="GatewaySwitches">The gateway's context switches a request.</param>
+    /// <param name="HereSwitches">This process's (the silo and the load generator) context switches a request.</param>
     /// <param name="From">When it began (<see cref="Stopwatch.GetTimestamp"/>), for the runtime counters.</param>
     private sealed record MeasuredRound(
-        LoadFigures Figures, LoadFigures Floor, double GatewayCores, double HereCores, double OtherCores, double Steal, long From, long To);
+        LoadFigures Figures, LoadFigures Floor, double GatewayCores, double HereCores, double OtherCores, double Steal,
+        double GatewaySwitches, double HereSwitches, long From, long To);
 
     private static bool WithinTargets(LoadFigures figures) => figures.P95Ms <= TargetP95Ms && figures.P99Ms <= TargetP99Ms;
 
