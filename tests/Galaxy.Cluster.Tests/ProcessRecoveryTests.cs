@@ -26,6 +26,20 @@ public sealed class ProcessRecoveryTests(ITestOutputHelper output)
         {
             File.SetUnixFileMode(backups.FullName, (UnixFileMode)0b111_101_101);
         }
+
+        try
+        {
+            await RestoreDrillAsync(backups);
+        }
+        finally
+        {
+            // Only once the galaxy has stopped: until then its server archives WAL into the folder every 2 s.
+            backups.Delete(recursive: true);
+        }
+    }
+
+    private async Task RestoreDrillAsync(DirectoryInfo backups)
+    {
         await using var galaxy = await LocalGalaxy.StartAsync(
             new LocalGalaxyOptions(Silos: 2, Labscapes, UnitsPerLabscape, Seed: true, PostgresSettings: ["archive_mode=on"]));
         await AssertSilosReadyAsync(galaxy);
@@ -43,10 +57,6 @@ public sealed class ProcessRecoveryTests(ITestOutputHelper output)
         {
             galaxy.KeepLogs = true;
             throw new InvalidOperationException($"The drill failed: {exception.Message}\n{galaxy.LastLines()}", exception);
-        }
-        finally
-        {
-            backups.Delete(recursive: true);
         }
 
         output.WriteLine(report.ToString());
