@@ -7,8 +7,8 @@ namespace Galaxy.Bench;
 /// round (by default half the most it sustained, as <c>serve</c> measures it), with each round's percentiles and the
 /// CPU, context switches a request and runtime counters (collections and their pauses, the thread pool's queue and
 /// threads, lock contention) of the gateway and of this process (the silo and the load generator), and what the rest
-/// of the machine took: other processes' CPU and the hypervisor's steal. The target is p95 ≤ 5 ms and p99 ≤ 10 ms in every round; on a shared
-/// machine one round can miss by chance, so a setting is judged here over many rounds.
+/// of the machine took: other processes' CPU and the hypervisor's steal. The target is p95 ≤ 5 ms and p99 ≤ 10 ms in
+/// every round; on a shared machine one round can miss by chance, so a setting is judged here over many rounds.
 /// Each round is followed by one of liveness probes at the same rate, over the same connections and middleware but
 /// without the cluster: when that floor misses too, the machine stalled, not the predict path.
 /// </summary>

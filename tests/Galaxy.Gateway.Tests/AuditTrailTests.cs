@@ -6,7 +6,6 @@ using System.Text;
 using System.Text.Json;
 using Galaxy.Telemetry;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 
 namespace Galaxy.Gateway.Tests;
 
@@ -55,42 +54,27 @@ public sealed class AuditTrailTests(GatewayFixture fixture)
     public async Task A_request_with_a_traceparent_is_audited_under_its_trace_id_which_its_log_line_carries_too()
     {
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
-        var logs = Directory.CreateTempSubdirectory("galaxy-gateway-logs-");
-        var logFile = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { [LogFileOptions.Section + ":Path"] = Path.Combine(logs.FullName, "gateway.log") })
-            .Build();
-        try
+        using var logFile = new TemporaryLogFile();
+        // The gateway's own log file, with ASP.NET Core's per-request line turned on, as an operator investigating would.
+        await using (var gateway = fixture.Gateway.WithWebHostBuilder(web => web
+            .UseSetting("Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics", "Information")
+            .ConfigureLogging(logging => logging.AddGalaxyLogFile(logFile.Configuration))))
         {
-            // The gateway's own log file, with ASP.NET Core's per-request line turned on, as an operator investigating would.
-            await using (var gateway = fixture.Gateway.WithWebHostBuilder(web => web
-                .UseSetting("Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics", "Information")
-                .ConfigureLogging(logging => logging.AddGalaxyLogFile(logFile))))
-            {
-                using var client = gateway.CreateClient();
-                client.DefaultRequestHeaders.Authorization = fixture.Http.DefaultRequestHeaders.Authorization;
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/units/17/reset");
-                request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+            using var client = gateway.CreateClient();
+            client.DefaultRequestHeaders.Authorization = fixture.Http.DefaultRequestHeaders.Authorization;
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/units/17/reset");
+            request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
 
-                var response = await client.SendAsync(request);
+            var response = await client.SendAsync(request);
 
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            }
-
-            var row = await LastRowAsync("unit.reset", "/v1/units/17/reset");
-            Assert.Equal(traceId, row.GetProperty("traceId").GetString());
-            // Whole lines only: the host's shutdown may leave its last line cut short.
-            var lines = logs.GetFiles().SelectMany(file => File.ReadAllLines(file.FullName))
-                .Where(line => line.EndsWith('}'))
-                .Select(line => JsonDocument.Parse(line).RootElement)
-                .ToList();
-            var ofRequest = lines.Where(line => line.TryGetProperty("@tr", out var tr) && tr.GetString() == traceId).ToList();
-            Assert.NotEmpty(ofRequest);
-            Assert.Contains(ofRequest, line => line.ToString().Contains("/v1/units/17/reset", StringComparison.Ordinal));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
-        finally
-        {
-            logs.Delete(recursive: true);
-        }
+
+        var row = await LastRowAsync("unit.reset", "/v1/units/17/reset");
+        Assert.Equal(traceId, row.GetProperty("traceId").GetString());
+        var ofRequest = logFile.Lines().Where(line => line.TryGetProperty("@tr", out var tr) && tr.GetString() == traceId).ToList();
+        Assert.NotEmpty(ofRequest);
+        Assert.Contains(ofRequest, line => line.ToString().Contains("/v1/units/17/reset", StringComparison.Ordinal));
     }
 
     [Fact]

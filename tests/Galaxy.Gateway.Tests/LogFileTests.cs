@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Galaxy.Telemetry;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 
 namespace Galaxy.Gateway.Tests;
 
@@ -18,38 +17,25 @@ public sealed class LogFileTests(GatewayFixture fixture)
     [Fact]
     public async Task The_log_file_keeps_the_configured_levels_so_requests_write_no_line_and_a_refused_sign_in_writes_one()
     {
-        var logs = Directory.CreateTempSubdirectory("galaxy-gateway-logs-");
-        var logFile = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { [LogFileOptions.Section + ":Path"] = Path.Combine(logs.FullName, "gateway.log") })
-            .Build();
-        try
+        using var logFile = new TemporaryLogFile();
+        await using (var gateway = fixture.Gateway.WithWebHostBuilder(web => web.ConfigureLogging(logging => logging.AddGalaxyLogFile(logFile.Configuration))))
         {
-            await using (var gateway = fixture.Gateway.WithWebHostBuilder(web => web.ConfigureLogging(logging => logging.AddGalaxyLogFile(logFile))))
+            using var client = gateway.CreateClient();
+            client.DefaultRequestHeaders.Authorization = fixture.Http.DefaultRequestHeaders.Authorization;
+            for (var i = 0; i < 20; i++)
             {
-                using var client = gateway.CreateClient();
-                client.DefaultRequestHeaders.Authorization = fixture.Http.DefaultRequestHeaders.Authorization;
-                for (var i = 0; i < 20; i++)
-                {
-                    (await client.GetAsync("/health/live")).EnsureSuccessStatusCode();
-                    (await client.PostAsJsonAsync("/v1/units/15/predict", new { input = new float[16] })).EnsureSuccessStatusCode();
-                }
-
-                await client.PostAsJsonAsync("/v1/auth/token", new { username = "nobody-of-this-name", password = "not a password" });
+                (await client.GetAsync("/health/live")).EnsureSuccessStatusCode();
+                (await client.PostAsJsonAsync("/v1/units/15/predict", new { input = new float[16] })).EnsureSuccessStatusCode();
             }
 
-            // Whole lines only: the host's shutdown may leave its last line cut short. Compact JSON omits "@l" at Information.
-            var lines = logs.GetFiles().SelectMany(file => File.ReadAllLines(file.FullName))
-                .Where(line => line.EndsWith('}'))
-                .Select(line => JsonDocument.Parse(line).RootElement)
-                .ToList();
-            Assert.Contains(lines, line => line.GetProperty("@mt").GetString()!.StartsWith("Sign-in refused", StringComparison.Ordinal));
-            Assert.DoesNotContain(lines, line => Level(line) is "Debug" or "Verbose");
-            Assert.DoesNotContain(lines, line => Category(line).StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) && !WarningOrWorse.Contains(Level(line)));
+            await client.PostAsJsonAsync("/v1/auth/token", new { username = "nobody-of-this-name", password = "not a password" });
         }
-        finally
-        {
-            logs.Delete(recursive: true);
-        }
+
+        // Compact JSON omits "@l" at Information.
+        var lines = logFile.Lines();
+        Assert.Contains(lines, line => line.GetProperty("@mt").GetString()!.StartsWith("Sign-in refused", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, line => Level(line) is "Debug" or "Verbose");
+        Assert.DoesNotContain(lines, line => Category(line).StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) && !WarningOrWorse.Contains(Level(line)));
     }
 
     private static string Level(JsonElement line) => line.TryGetProperty("@l", out var level) ? level.GetString()! : "Information";
