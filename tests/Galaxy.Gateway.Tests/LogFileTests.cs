@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Galaxy.Telemetry;
@@ -18,6 +19,7 @@ public sealed class LogFileTests(GatewayFixture fixture)
     public async Task The_log_file_keeps_the_configured_levels_so_requests_write_no_line_and_a_refused_sign_in_writes_one()
     {
         using var logFile = new TemporaryLogFile();
+        List<JsonElement> lines;
         await using (var gateway = fixture.Gateway.WithWebHostBuilder(web => web.ConfigureLogging(logging => logging.AddGalaxyLogFile(logFile.Configuration))))
         {
             using var client = gateway.CreateClient();
@@ -28,12 +30,14 @@ public sealed class LogFileTests(GatewayFixture fixture)
                 (await client.PostAsJsonAsync("/v1/units/15/predict", new { input = new float[16] })).EnsureSuccessStatusCode();
             }
 
-            await client.PostAsJsonAsync("/v1/auth/token", new { username = "nobody-of-this-name", password = "not a password" });
+            var signIn = await client.PostAsJsonAsync("/v1/auth/token", new { username = "nobody-of-this-name", password = "not a password" });
+            Assert.Equal(HttpStatusCode.Unauthorized, signIn.StatusCode);
+
+            // Written after every request's lines, so once it is there they are all there.
+            lines = await logFile.LinesOnceWrittenAsync(line => line.GetProperty("@mt").GetString()!.StartsWith("Sign-in refused", StringComparison.Ordinal));
         }
 
         // Compact JSON omits "@l" at Information.
-        var lines = logFile.Lines();
-        Assert.Contains(lines, line => line.GetProperty("@mt").GetString()!.StartsWith("Sign-in refused", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, line => Level(line) is "Debug" or "Verbose");
         Assert.DoesNotContain(lines, line => Category(line).StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) && !WarningOrWorse.Contains(Level(line)));
     }

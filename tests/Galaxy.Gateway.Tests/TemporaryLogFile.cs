@@ -18,10 +18,32 @@ public sealed class TemporaryLogFile : IDisposable
     public IConfiguration Configuration { get; }
 
     /// <summary>
-    /// Every whole line written, parsed (compact JSON, one event a line); the host's shutdown may leave its last line cut
-    /// short.
+    /// Every whole line written (compact JSON, one event a line, parsed) once one of them is <paramref name="awaited"/>.
+    /// The file is flushed every second while its gateway runs, and after the gateway's host is disposed, which for a
+    /// test host happens on its own thread, after <c>DisposeAsync</c> has returned: so wait for the line, up to 15 s.
     /// </summary>
-    public List<JsonElement> Lines() =>
+    public async Task<List<JsonElement>> LinesOnceWrittenAsync(Func<JsonElement, bool> awaited)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (true)
+        {
+            var lines = WholeLines();
+            if (lines.Any(awaited))
+            {
+                return lines;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"The awaited line was not written in 15 s; the file held {lines.Count} lines.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+    }
+
+    // A line being written may be read cut short.
+    private List<JsonElement> WholeLines() =>
         _folder.GetFiles().SelectMany(file => File.ReadAllLines(file.FullName))
             .Where(line => line.EndsWith('}'))
             .Select(line => JsonDocument.Parse(line).RootElement)
