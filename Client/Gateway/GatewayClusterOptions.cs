@@ -14,9 +14,10 @@ public sealed class GatewayClusterOptions
     public string ServiceId { get; set; } = "galaxy";
 
     /// <summary>
-    /// How long the gateway waits for a grain's answer before it answers 503. Short, because a request that was in
+    /// How long the gateway waits for a grain's answer before it answers 504. Short, because a request that was in
     /// flight to a silo that died is not failed by the cluster: it waits this long (dotnet/orleans#10165), and so does
-    /// its client. Every grain call the gateway makes is milliseconds when healthy.
+    /// its client. Every grain call the gateway makes is milliseconds when healthy, except the control plane's few that
+    /// train or write many rows, which carry their own (<c>[ResponseTimeout]</c> on their grain interface).
     /// </summary>
     [Range(1, 600)]
     public int ResponseTimeoutSeconds { get; set; } = 5;

@@ -5,12 +5,18 @@ namespace Galaxy.Grains;
 /// step by step over the target labscapes, an analysis each interval, and promotion or automatic rollback. Persisted
 /// after every transition, each also a row of the audit chain; resumes on another silo when its silo dies.
 /// </summary>
+/// <remarks>
+/// Start, Decide and Rollback write several rows in turn (state, audit, approval, registry; a rollback serves every
+/// target labscape), so on a loaded database they may outlast the gateway's few-second response timeout: theirs is a
+/// minute, since an answer the caller gave up on would leave it not knowing whether the deployment moved.
+/// </remarks>
 [Alias("galaxy.IDeploymentGrain")]
 public interface IDeploymentGrain : IGrainWithGuidKey
 {
     /// <summary>Starts the deployment once; starting an existing one returns its state unchanged.</summary>
     /// <exception cref="InvalidDeploymentException">The plan is invalid, or another deployment holds a target labscape.</exception>
     [Alias("Start")]
+    [ResponseTimeout("00:01:00")]
     Task<DeploymentState> Start(DeploymentRequest request);
 
     /// <summary>The deployment's state (also the Orleans dashboard's grain-state view).</summary>
@@ -22,6 +28,7 @@ public interface IDeploymentGrain : IGrainWithGuidKey
     /// repeat, and a no-op while the approval is still pending.
     /// </summary>
     [Alias("Decide")]
+    [ResponseTimeout("00:01:00")]
     Task<DeploymentState> Decide(Guid approvalId);
 
     /// <summary>
@@ -30,6 +37,7 @@ public interface IDeploymentGrain : IGrainWithGuidKey
     /// </summary>
     /// <exception cref="DeploymentNotRollbackableException">It ended otherwise, or a later deployment changed what its labscapes serve.</exception>
     [Alias("Rollback")]
+    [ResponseTimeout("00:01:00")]
     Task<DeploymentState> Rollback(string actor, string reason);
 }
 
