@@ -10,7 +10,9 @@ namespace Galaxy.Bench;
 /// of the machine took: other processes' CPU and the hypervisor's steal. The target is p95 ≤ 5 ms and p99 ≤ 10 ms in
 /// every round; on a shared machine one round can miss by chance, so a setting is judged here over many rounds.
 /// Each round is followed by one of liveness probes at the same rate, over the same connections and middleware but
-/// without the cluster: when that floor misses too, the machine stalled, not the predict path.
+/// without the cluster: when that floor misses too, the machine stalled, not the predict path. Then one of probes to
+/// stock ASP.NET Core (<see cref="StockServer"/>): when it misses as well, no .NET server met the targets on this
+/// machine at that rate, and the miss is not Galaxy's code.
 /// </summary>
 public sealed class GatewayBenchmark : IBenchmark
 {
@@ -36,6 +38,8 @@ public sealed class GatewayBenchmark : IBenchmark
         await gateway.WarmUpAsync(TimeSpan.FromSeconds(10));
         var perSecond = rate > 0 ? rate : await gateway.MeasureMostAsync(report, "gateway.most_per_s", Round) / 2;
         report.Record("gateway.rate_per_s", perSecond, "1/s", rate > 0 ? "--rate" : "half the most it sustained");
+        await using var stock = await StockServer.StartAsync(cancellationToken);
+        await stock.AtRateAsync(perSecond, Round); // its JIT's round, unrecorded
 
         using var self = Process.GetCurrentProcess();
         await using var gatewayCounters = new ProcessRuntimeCounters(gateway.ProcessId);
@@ -56,17 +60,22 @@ public sealed class GatewayBenchmark : IBenchmark
             var machine = MachineCpu.Read();
             var otherCores = Math.Max(0, MachineCpu.BusyCores(machineBefore, machine, seconds) - gatewayCores - hereCores);
             var steal = MachineCpu.StealShare(machineBefore, machine);
+            var gatewayBeforeFloor = gateway.GatewayProcessorTime;
             var floor = await gateway.LivenessAtRateAsync(perSecond, Round);
-            // The open loop settles for half a round at the rate before it measures: those requests switch contexts too.
+            var (gatewayFloorCpu, stockBefore) = (gateway.GatewayProcessorTime - gatewayBeforeFloor, stock.ProcessorTime);
+            var stockFloor = await stock.AtRateAsync(perSecond, Round);
+            var stockCpu = stock.ProcessorTime - stockBefore;
+            // The open loop settles for half a round at the rate before it measures: those requests switch contexts and use CPU too.
             var requests = perSecond * (Round.TotalSeconds * 1.5);
             measured.Add(new MeasuredRound(
-                figures, floor, gatewayCores, hereCores, otherCores, steal, gatewaySwitches / requests, hereSwitches / requests, started, ended));
+                figures, floor, stockFloor, gatewayCores, hereCores, otherCores, steal, gatewaySwitches / requests, hereSwitches / requests,
+                gatewayFloorCpu.TotalMicroseconds / requests, stockCpu.TotalMicroseconds / requests, started, ended));
         }
 
         // The counters arrive a second after they are taken, and are read per round once the last round's are in.
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
         var number = 0;
-        foreach (var (figures, floor, gatewayCores, hereCores, otherCores, steal, gatewaySwitches, hereSwitches, from, to) in measured)
+        foreach (var (figures, floor, stockFloor, gatewayCores, hereCores, otherCores, steal, gatewaySwitches, hereSwitches, _, _, from, to) in measured)
         {
             number++;
             report.Record($"gateway.p99_ms.round{number}", figures.P99Ms, "ms",
@@ -75,6 +84,8 @@ public sealed class GatewayBenchmark : IBenchmark
             report.Record($"gateway.p95_ms.round{number}", figures.P95Ms, "ms", WithinTargets(figures) ? "both targets met" : "a target missed");
             report.Record($"gateway.floor_p99_ms.round{number}", floor.P99Ms, "ms",
                 $"liveness probes right after; p50 {floor.P50Ms:F2}, p95 {floor.P95Ms:F2} ms; {floor.Failures} failed");
+            report.Record($"gateway.stock_p99_ms.round{number}", stockFloor.P99Ms, "ms",
+                $"stock ASP.NET Core's probes after those; p50 {stockFloor.P50Ms:F2}, p95 {stockFloor.P95Ms:F2} ms; {stockFloor.Failures} failed");
             Console.WriteLine($"  round {number}: gateway: {gatewayCounters.Between(from, to)} | silo and load: {hereCounters.Between(from, to)}");
         }
 
@@ -88,6 +99,13 @@ public sealed class GatewayBenchmark : IBenchmark
             "the longest run of consecutive rounds within both targets");
         report.Record("gateway.floor_p99_ms", Median(measured.Select(m => m.Floor.P99Ms)), "ms", $"liveness probes, median of {rounds} rounds");
         report.Record("gateway.floor_rounds_within_target", measured.Count(m => m.Floor.P99Ms <= TargetP99Ms), "rounds", $"of {rounds} whose liveness probes had p99 ≤ {TargetP99Ms} ms");
+        report.Record("gateway.stock_p99_ms", Median(measured.Select(m => m.Stock.P99Ms)), "ms", $"stock ASP.NET Core's probes, median of {rounds} rounds");
+        report.Record("gateway.stock_rounds_within_target", measured.Count(m => WithinTargets(m.Stock)), "rounds",
+            $"of {rounds} whose stock ASP.NET Core probes had p95 ≤ {TargetP95Ms} ms and p99 ≤ {TargetP99Ms} ms");
+        report.Record("gateway.probe_cpu_us.gateway", Median(measured.Select(m => m.GatewayProbeCpuUs)), "us",
+            "the gateway's CPU a liveness probe, median over the rounds");
+        report.Record("gateway.probe_cpu_us.stock", Median(measured.Select(m => m.StockProbeCpuUs)), "us",
+            "stock ASP.NET Core's CPU a probe at the same rate, median over the rounds");
         report.Record(
             "gateway.rounds_missed_over_floor",
             measured.Count(m => !WithinTargets(m.Figures) && m.Floor.P99Ms <= TargetP99Ms),
@@ -105,13 +123,15 @@ public sealed class GatewayBenchmark : IBenchmark
         report.Record("gateway.gc_pause_ms.silo_and_load", hereRuntime.GcPauseMs, "ms", $"over all rounds, {hereRuntime.Collections} collections");
     }
 
-    /// <summary>One round: its predicts, the liveness probes after it, and the machine's CPU meanwhile.</summary>
+    /// <summary>One round: its predicts, the liveness probes and the stock server's probes after it, and the machine's CPU meanwhile.</summary>
     /// <param name="GatewaySwitches">The gateway's context switches a request.</param>
     /// <param name="HereSwitches">This process's (the silo and the load generator) context switches a request.</param>
+    /// <param name="GatewayProbeCpuUs">The gateway's CPU a liveness probe, in µs.</param>
+    /// <param name="StockProbeCpuUs">The stock server's CPU a probe, in µs.</param>
     /// <param name="From">When it began (<see cref="Stopwatch.GetTimestamp"/>), for the runtime counters.</param>
     private sealed record MeasuredRound(
-        LoadFigures Figures, LoadFigures Floor, double GatewayCores, double HereCores, double OtherCores, double Steal,
-        double GatewaySwitches, double HereSwitches, long From, long To);
+        LoadFigures Figures, LoadFigures Floor, LoadFigures Stock, double GatewayCores, double HereCores, double OtherCores, double Steal,
+        double GatewaySwitches, double HereSwitches, double GatewayProbeCpuUs, double StockProbeCpuUs, long From, long To);
 
     private static bool WithinTargets(LoadFigures figures) => figures.P95Ms <= TargetP95Ms && figures.P99Ms <= TargetP99Ms;
 

@@ -5,7 +5,8 @@ namespace Galaxy.Operations.Tests;
 
 /// <summary>
 /// The runtime settings that travel with a build (the csproj's GC properties and runtimeconfig options) are the ones
-/// measured: the benchmark process hosts the silo, so it runs with the silo's, as <c>./galaxy up</c>'s silo does.
+/// measured: the benchmark process hosts the silo, so it runs with the silo's, as <c>./galaxy up</c>'s silo does; the
+/// stock server that <c>./galaxy bench gateway</c> compares the gateway with runs with the gateway's.
 /// </summary>
 public sealed class RuntimeSettingsTests
 {
@@ -18,6 +19,15 @@ public sealed class RuntimeSettingsTests
 
         Assert.Contains("GarbageCollectionAdaptationMode=0", silo);
         Assert.Equal(silo, Settings("bench/Galaxy.Bench/Galaxy.Bench.csproj"));
+    }
+
+    [Fact]
+    public void The_stock_server_runs_with_the_gateways_runtime_settings()
+    {
+        var gateway = Settings("Client/Gateway/Galaxy.Gateway.csproj");
+
+        Assert.Contains("ServerGarbageCollection=true", gateway);
+        Assert.Equal(gateway, Settings("bench/Galaxy.Stock/Galaxy.Stock.csproj"));
     }
 
     [Fact]

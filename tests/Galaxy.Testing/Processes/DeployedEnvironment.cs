@@ -5,7 +5,7 @@ namespace Galaxy.Testing.Processes;
 /// "Runtime settings"), as <c>./galaxy up</c> sets them. A value already in this process's environment is kept, so
 /// that a benchmark run can compare with and without.
 /// </summary>
-internal static class DeployedEnvironment
+public static class DeployedEnvironment
 {
     private const string Gen0Budget = "DOTNET_GCgen0size";
     private const string Gen0BudgetOf256MiB = "0x10000000";
