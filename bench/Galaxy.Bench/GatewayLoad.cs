@@ -161,11 +161,8 @@ internal sealed class GatewayLoad : IAsyncDisposable
     /// </summary>
     public Task<LoadFigures> LivenessAtRateAsync(double perSecond, TimeSpan duration) => AtRateAsync(perSecond, duration, LivenessAsync);
 
-    private async Task<LoadFigures> AtRateAsync(double perSecond, TimeSpan duration, Func<long, Task> operation)
-    {
-        await OpenLoop.RunAsync(perSecond, duration / 2, 1024, operation, _cancellationToken);
-        return await OpenLoop.RunAsync(perSecond, duration, 1024, operation, _cancellationToken);
-    }
+    private Task<LoadFigures> AtRateAsync(double perSecond, TimeSpan duration, Func<long, Task> operation) =>
+        OpenLoop.RunSettledAsync(perSecond, duration, 1024, operation, _cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

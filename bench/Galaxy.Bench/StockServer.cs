@@ -42,11 +42,8 @@ internal sealed class StockServer : IAsyncDisposable
     public TimeSpan ProcessorTime => _process.ProcessorTime;
 
     /// <summary>Probes at a fixed rate (an open loop) after half as long at that rate, as the gateway's are measured.</summary>
-    public async Task<LoadFigures> AtRateAsync(double perSecond, TimeSpan duration)
-    {
-        await OpenLoop.RunAsync(perSecond, duration / 2, 1024, ProbeAsync, _cancellationToken);
-        return await OpenLoop.RunAsync(perSecond, duration, 1024, ProbeAsync, _cancellationToken);
-    }
+    public Task<LoadFigures> AtRateAsync(double perSecond, TimeSpan duration) =>
+        OpenLoop.RunSettledAsync(perSecond, duration, 1024, ProbeAsync, _cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

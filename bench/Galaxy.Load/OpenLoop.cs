@@ -14,6 +14,17 @@ namespace Galaxy.Load;
 /// </remarks>
 public static class OpenLoop
 {
+    /// <summary>
+    /// <see cref="RunAsync"/> for <paramref name="duration"/> after half as long unmeasured at the same rate, so that
+    /// the path under it (connections, threads, code) has settled into that rate first.
+    /// </summary>
+    public static async Task<LoadFigures> RunSettledAsync(
+        double perSecond, TimeSpan duration, int maxInFlight, Func<long, Task> operation, CancellationToken cancellationToken)
+    {
+        await RunAsync(perSecond, duration / 2, maxInFlight, operation, cancellationToken);
+        return await RunAsync(perSecond, duration, maxInFlight, operation, cancellationToken);
+    }
+
     public static async Task<LoadFigures> RunAsync(
         double perSecond, TimeSpan duration, int maxInFlight, Func<long, Task> operation, CancellationToken cancellationToken)
     {
