@@ -117,6 +117,7 @@ public sealed class ProcessRuntimeCounters : RuntimeCounters
     private readonly Dictionary<string, double> _latest = [];
     private readonly HashSet<string> _thisInterval = [];
     private long _collections;
+    private double _pauseMs;
     private long _contentions;
 
     public ProcessRuntimeCounters(int processId)
@@ -174,6 +175,10 @@ public sealed class ProcessRuntimeCounters : RuntimeCounters
             case "monitor-lock-contention-count":
                 _contentions += Convert.ToInt64(payload["Increment"], System.Globalization.CultureInfo.InvariantCulture);
                 break;
+            case "total-pause-time-by-gc":
+                // An incrementing counter, like the two above: it has no mean, and reading one gave 0 ms in every round.
+                _pauseMs += Convert.ToDouble(payload["Increment"], System.Globalization.CultureInfo.InvariantCulture);
+                break;
             default:
                 _latest[name] = Convert.ToDouble(payload["Mean"], System.Globalization.CultureInfo.InvariantCulture);
                 break;
@@ -188,7 +193,7 @@ public sealed class ProcessRuntimeCounters : RuntimeCounters
     private void Flush()
     {
         Add(new Sample(
-            _collections, _latest.GetValueOrDefault("total-pause-time-by-gc"), _latest.GetValueOrDefault("threadpool-queue-length"),
+            _collections, _pauseMs, _latest.GetValueOrDefault("threadpool-queue-length"),
             _latest.GetValueOrDefault("threadpool-thread-count"), _contentions));
         _thisInterval.Clear();
     }
