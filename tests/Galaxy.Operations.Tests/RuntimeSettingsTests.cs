@@ -1,12 +1,16 @@
 using System.Xml.Linq;
+using Galaxy.Operations.Tests.Compose;
+using Galaxy.Operations.Tests.Kubernetes;
 using Galaxy.Testing.Processes;
+using k8s.Models;
 
 namespace Galaxy.Operations.Tests;
 
 /// <summary>
 /// The runtime settings that travel with a build (the csproj's GC properties and runtimeconfig options) are the ones
 /// measured: the benchmark process hosts the silo, so it runs with the silo's, as <c>./galaxy up</c>'s silo does; the
-/// stock server that <c>./galaxy bench gateway</c> compares the gateway with runs with the gateway's.
+/// stock server that <c>./galaxy bench gateway</c> compares the gateway with runs with the gateway's. And the settings
+/// that only the environment carries are the same wherever Galaxy is deployed.
 /// </summary>
 public sealed class RuntimeSettingsTests
 {
@@ -35,6 +39,53 @@ public sealed class RuntimeSettingsTests
     {
         Assert.Contains("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit=0", Settings("Client/Gateway/Galaxy.Gateway.csproj"));
         Assert.Contains("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit=0", Settings("bench/Galaxy.Load/Galaxy.Load.csproj"));
+    }
+
+    [Fact]
+    public async Task Every_deployment_sets_the_environment_that_the_tests_and_benchmarks_give_each_process()
+    {
+        var compose = ComposeFile.Load("docker-compose.yml");
+        var kubernetes = await RenderedManifests.RenderAsync("base");
+        var script = await GalaxyScript.ShellAsync(GalaxyScript.Repository, "source ./galaxy && echo \"$(silo_gen0_budget) $(gateway_gen0_budget)\"");
+
+        var silo = Runtime(DeployedEnvironment.SiloDefaults);
+        var gateway = Runtime(DeployedEnvironment.GatewayDefaults);
+        Assert.NotEqual(silo, gateway);
+        Assert.Equal(silo, Runtime(compose.Environment("silo-0")));
+        Assert.Equal(gateway, Runtime(compose.Environment("gateway")));
+        Assert.Equal(silo, Runtime(ContainerEnvironment(kubernetes, "galaxy-silo")));
+        Assert.Equal(gateway, Runtime(ContainerEnvironment(kubernetes, "galaxy-gateway")));
+        Assert.Equal(
+            $"{DeployedEnvironment.SiloDefaults[DeployedEnvironment.Gen0Budget]} {DeployedEnvironment.GatewayDefaults[DeployedEnvironment.Gen0Budget]}",
+            script.Output.Trim());
+    }
+
+    /// <summary>The settings the runtime reads only from the environment, as <c>name=value</c>, sorted.</summary>
+    private static string Runtime(IReadOnlyDictionary<string, string> environment) => string.Join(' ', environment
+        .Where(variable => variable.Key is DeployedEnvironment.Gen0Budget or DeployedEnvironment.InlineSocketCompletions)
+        .Select(variable => $"{variable.Key}={variable.Value}")
+        .Order(StringComparer.Ordinal));
+
+    /// <summary>A deployment's environment: its config maps', then its own variables over them.</summary>
+    private static Dictionary<string, string> ContainerEnvironment(RenderedManifests manifests, string deployment)
+    {
+        var container = Assert.Single(manifests.Single<V1Deployment>(deployment).Spec.Template.Spec.Containers);
+        var maps = manifests.Objects.OfType<V1ConfigMap>().ToDictionary(map => map.Metadata.Name);
+        var environment = new Dictionary<string, string>();
+        foreach (var source in container.EnvFrom.Where(source => source.ConfigMapRef is not null))
+        {
+            foreach (var (name, value) in maps[source.ConfigMapRef.Name].Data)
+            {
+                environment[name] = value;
+            }
+        }
+
+        foreach (var variable in container.Env.Where(variable => variable.Value is not null))
+        {
+            environment[variable.Name] = variable.Value;
+        }
+
+        return environment;
     }
 
     /// <summary>The project's GC properties and runtimeconfig options, as <c>name=value</c>, sorted.</summary>
