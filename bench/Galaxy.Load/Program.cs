@@ -58,8 +58,11 @@ root.SetAction(async (result, cancellationToken) =>
 
     var figures = await OpenLoop.RunAsync(perSecond, TimeSpan.FromSeconds(result.GetValue(seconds)), inFlight, client.SendAsync, cancellationToken);
     var prefix = result.GetValue(name)!;
+    var latencies = figures.Operations > 0
+        ? string.Create(CultureInfo.InvariantCulture, $"p50 {figures.P50Ms:F2} ms, p95 {figures.P95Ms:F2} ms, p99 {figures.P99Ms:F2} ms")
+        : "no latencies, as none was answered";
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{figures.Operations:N0} answered, {figures.Failures:N0} failed in {figures.Seconds:F1} s at {perSecond:N0}/s due: p50 {figures.P50Ms:F2} ms, p95 {figures.P95Ms:F2} ms, p99 {figures.P99Ms:F2} ms"));
+        $"{figures.Operations:N0} answered, {figures.Failures:N0} failed in {figures.Seconds:F1} s at {perSecond:N0}/s due: {latencies}"));
     if (client.FirstFailure is { } failure)
     {
         Console.WriteLine($"first failure: {failure}");
@@ -69,10 +72,16 @@ root.SetAction(async (result, cancellationToken) =>
     Result($"{prefix}.failures", figures.Failures, "requests");
     Result($"{prefix}.seconds", figures.Seconds, "s");
     Result($"{prefix}.per_s", figures.PerSecond, "1/s");
+    if (figures.Operations == 0)
+    {
+        // Percentiles of no latencies are not numbers, and a RESULT line's value must be one.
+        return 1;
+    }
+
     Result($"{prefix}.p50_ms", figures.P50Ms, "ms");
     Result($"{prefix}.p95_ms", figures.P95Ms, "ms");
     Result($"{prefix}.p99_ms", figures.P99Ms, "ms");
-    return figures.Operations > 0 ? 0 : 1;
+    return 0;
 });
 return await root.Parse(args).InvokeAsync();
 
