@@ -29,7 +29,17 @@ public sealed class GalaxyLoadTests
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(Bound);
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
 
         var printed = await output;
         Assert.True(process.ExitCode == 1, $"exit code {process.ExitCode}\n{printed}\n{await errors}");

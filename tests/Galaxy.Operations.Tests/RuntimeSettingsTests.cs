@@ -2,7 +2,6 @@ using System.Xml.Linq;
 using Galaxy.Operations.Tests.Compose;
 using Galaxy.Operations.Tests.Kubernetes;
 using Galaxy.Testing.Processes;
-using k8s.Models;
 
 namespace Galaxy.Operations.Tests;
 
@@ -53,8 +52,8 @@ public sealed class RuntimeSettingsTests
         Assert.NotEqual(silo, gateway);
         Assert.Equal(silo, Runtime(compose.Environment("silo-0")));
         Assert.Equal(gateway, Runtime(compose.Environment("gateway")));
-        Assert.Equal(silo, Runtime(ContainerEnvironment(kubernetes, "galaxy-silo")));
-        Assert.Equal(gateway, Runtime(ContainerEnvironment(kubernetes, "galaxy-gateway")));
+        Assert.Equal(silo, Runtime(kubernetes.EnvironmentOf("galaxy-silo")));
+        Assert.Equal(gateway, Runtime(kubernetes.EnvironmentOf("galaxy-gateway")));
         Assert.Equal(
             $"{DeployedEnvironment.SiloDefaults[DeployedEnvironment.Gen0Budget]} {DeployedEnvironment.GatewayDefaults[DeployedEnvironment.Gen0Budget]}",
             script.Output.Trim());
@@ -65,28 +64,6 @@ public sealed class RuntimeSettingsTests
         .Where(variable => variable.Key is DeployedEnvironment.Gen0Budget or DeployedEnvironment.InlineSocketCompletions)
         .Select(variable => $"{variable.Key}={variable.Value}")
         .Order(StringComparer.Ordinal));
-
-    /// <summary>A deployment's environment: its config maps', then its own variables over them.</summary>
-    private static Dictionary<string, string> ContainerEnvironment(RenderedManifests manifests, string deployment)
-    {
-        var container = Assert.Single(manifests.Single<V1Deployment>(deployment).Spec.Template.Spec.Containers);
-        var maps = manifests.Objects.OfType<V1ConfigMap>().ToDictionary(map => map.Metadata.Name);
-        var environment = new Dictionary<string, string>();
-        foreach (var source in container.EnvFrom.Where(source => source.ConfigMapRef is not null))
-        {
-            foreach (var (name, value) in maps[source.ConfigMapRef.Name].Data)
-            {
-                environment[name] = value;
-            }
-        }
-
-        foreach (var variable in container.Env.Where(variable => variable.Value is not null))
-        {
-            environment[variable.Name] = variable.Value;
-        }
-
-        return environment;
-    }
 
     /// <summary>The project's GC properties and runtimeconfig options, as <c>name=value</c>, sorted.</summary>
     private static string[] Settings(string project)

@@ -1,3 +1,4 @@
+using Galaxy.Testing.Processes;
 using k8s.Models;
 
 namespace Galaxy.Operations.Tests.Kubernetes;
@@ -10,7 +11,7 @@ namespace Galaxy.Operations.Tests.Kubernetes;
 public sealed class KubernetesManifestTests
 {
     // Runtime settings only the environment carries (README, "Runtime settings"): read by the runtime, not the app.
-    private static readonly string[] RuntimeVariables = ["DOTNET_GCgen0size", "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"];
+    private static readonly string[] RuntimeVariables = [DeployedEnvironment.Gen0Budget, DeployedEnvironment.InlineSocketCompletions];
 
     [Fact]
     public async Task The_base_runs_silos_and_gateways_with_probes_resources_autoscaling_and_disruption_budgets()

@@ -48,4 +48,25 @@ public sealed class RenderedManifests
 
     public T Single<T>(string name) where T : IKubernetesObject<k8s.Models.V1ObjectMeta> =>
         Assert.Single(Objects.OfType<T>(), item => item.Metadata.Name == name);
+
+    /// <summary>The values a deployment's container is given: its config maps', then its own variables over them.</summary>
+    public Dictionary<string, string> EnvironmentOf(string deployment)
+    {
+        var container = Assert.Single(Single<k8s.Models.V1Deployment>(deployment).Spec.Template.Spec.Containers);
+        var environment = new Dictionary<string, string>();
+        foreach (var source in container.EnvFrom.Where(source => source.ConfigMapRef is not null))
+        {
+            foreach (var (name, value) in Single<k8s.Models.V1ConfigMap>(source.ConfigMapRef.Name).Data)
+            {
+                environment[name] = value;
+            }
+        }
+
+        foreach (var variable in container.Env.Where(variable => variable.Value is not null))
+        {
+            environment[variable.Name] = variable.Value;
+        }
+
+        return environment;
+    }
 }
