@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Galaxy.Load;
 
@@ -25,13 +26,18 @@ public static class OpenLoop
         return await RunAsync(perSecond, duration, maxInFlight, operation, cancellationToken);
     }
 
+    /// <param name="timeline">
+    /// Where to write each operation once the run is over, in order of when it was due (<see cref="WriteTimelineAsync"/>),
+    /// so that the slow ones can be placed in time beside what else the machine did; none when null.
+    /// </param>
     public static async Task<LoadFigures> RunAsync(
-        double perSecond, TimeSpan duration, int maxInFlight, Func<long, Task> operation, CancellationToken cancellationToken)
+        double perSecond, TimeSpan duration, int maxInFlight, Func<long, Task> operation, CancellationToken cancellationToken,
+        TextWriter? timeline = null)
     {
         var total = (long)(perSecond * duration.TotalSeconds);
         var latencies = new long[total];
         var failed = new bool[total];
-        var started = Stopwatch.GetTimestamp();
+        var (started, startedUtc) = (Stopwatch.GetTimestamp(), DateTime.UtcNow);
         var ticksPerOperation = Stopwatch.Frequency / perSecond;
         using var inFlight = new SemaphoreSlim(maxInFlight);
 
@@ -77,6 +83,11 @@ public static class OpenLoop
 
         await Task.Factory.StartNew(Pace, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        if (timeline is not null)
+        {
+            await WriteTimelineAsync(timeline, started, startedUtc, ticksPerOperation, latencies, failed);
+        }
+
         var succeeded = latencies.Where((_, i) => !failed[i]).ToArray();
         Array.Sort(succeeded);
         return new LoadFigures(
@@ -86,5 +97,23 @@ public static class OpenLoop
             ClosedLoop.PercentileMs(succeeded, 0.50),
             ClosedLoop.PercentileMs(succeeded, 0.95),
             ClosedLoop.PercentileMs(succeeded, 0.99));
+    }
+
+    /// <summary>
+    /// One tab-separated line an operation, after a header: when it was due, as UTC and as seconds of the clock that
+    /// <see cref="Stopwatch"/> reads (on Linux <c>CLOCK_MONOTONIC</c>, the clock <c>perf record -k mono</c> stamps events
+    /// with), its latency and whether it failed.
+    /// </summary>
+    private static async Task WriteTimelineAsync(TextWriter timeline, long started, DateTime startedUtc, double ticksPerOperation, long[] latencies, bool[] failed)
+    {
+        await timeline.WriteLineAsync("due_utc\tdue_monotonic_s\tlatency_ms\tfailed");
+        for (var n = 0; n < latencies.Length; n++)
+        {
+            var dueTicks = (long)(n * ticksPerOperation);
+            await timeline.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{startedUtc.AddSeconds((double)dueTicks / Stopwatch.Frequency):O}\t{(double)(started + dueTicks) / Stopwatch.Frequency:F6}\t{latencies[n] * 1000.0 / Stopwatch.Frequency:F3}\t{(failed[n] ? 1 : 0)}"));
+        }
+
+        await timeline.FlushAsync();
     }
 }
