@@ -142,7 +142,19 @@ public sealed class AiUnitGrain(
     private async Task<T> WithEngineAsync<T>(Func<IUnitEngine, Task<EngineReply<T>>> request)
     {
         var engine = await EngineAsync();
-        var reply = await request(engine);
+        EngineReply<T> reply;
+        try
+        {
+            reply = await request(engine);
+        }
+        catch (BatcherRetiredException) when (!engine.IsLive)
+        {
+            // The labscape deactivated between the look-up and the queue, and its engine refused what came late (nothing
+            // of it was applied): its next engine answers.
+            engine = await EngineAsync();
+            reply = await request(engine);
+        }
+
         if (reply.Stale)
         {
             var durable = state.State;

@@ -85,6 +85,50 @@ public sealed class PredictAndLearnTests(GalaxyTestCluster galaxy)
     }
 
     [Fact]
+    public async Task Units_predicting_while_their_labscape_is_deactivated_again_and_again_all_get_their_answers()
+    {
+        // Units call their labscape's engine in the silo's memory, and a deactivation retires that engine under them:
+        // a request caught between finding the engine and joining its queue asks the labscape's next engine.
+        const int labscape = 2;
+        var units = Enumerable.Range(0, GalaxyTestCluster.UnitsPerLabscape)
+            .Select(i => galaxy.Client.GetGrain<IAiUnitGrain>(labscape * GalaxyTestCluster.UnitsPerLabscape + i)).ToArray();
+        var input = Reference.RandomVector(new Random(2), Inputs);
+        using var stop = new CancellationTokenSource();
+        var answered = 0;
+
+        async Task PredictUntilStoppedAsync(IAiUnitGrain unit)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await unit.Predict(input);
+                Interlocked.Increment(ref answered);
+            }
+        }
+
+        var predicting = units.SelectMany(unit => Enumerable.Range(0, 4).Select(_ => Task.Run(() => PredictUntilStoppedAsync(unit)))).ToArray();
+        try
+        {
+            for (var deactivation = 0; deactivation < 8; deactivation++)
+            {
+                await galaxy.Cluster.DeactivateAsync(galaxy.Client.GetGrain<ILabscapeGrain>(labscape));
+                var (before, waited) = (Volatile.Read(ref answered), System.Diagnostics.Stopwatch.StartNew());
+                // Each deactivation lands while requests flow: wait for some answers from the engine that replaced it.
+                while (Volatile.Read(ref answered) < before + 64 && !predicting.Any(task => task.IsFaulted))
+                {
+                    Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), $"no answers for a minute after deactivation {deactivation + 1}");
+                    await Task.Delay(5);
+                }
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+        }
+
+        await Task.WhenAll(predicting);
+    }
+
+    [Fact]
     public async Task A_bulk_predict_equals_the_units_own_predictions()
     {
         long[] units = [16, 17, 23, 16];
