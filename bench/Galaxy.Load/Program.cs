@@ -29,14 +29,14 @@ var path = new Option<string>("--path") { Description = "The one request, withou
 var body = new Option<string?>("--body") { Description = "Its JSON body: a POST" };
 var maxInFlight = new Option<int>("--max-in-flight") { Description = "Requests outstanding at most; a due request waits for a slot, and the wait counts", DefaultValueFactory = _ => 1024 };
 var name = new Option<string>("--name") { Description = "The prefix of the RESULT lines", DefaultValueFactory = _ => "load" };
-var timeline = new Option<FileInfo?>("--latencies")
+var latencyFile = new Option<FileInfo?>("--latencies")
 {
     Description = "Also write each measured request to this file, in order of when it was due: its due time (UTC and CLOCK_MONOTONIC), latency and whether it failed",
 };
 
 var root = new RootCommand("An open-loop HTTP load against a running Galaxy gateway; prints percentiles and RESULT lines.")
 {
-    url, rate, seconds, warmUp, requestsFile, path, body, maxInFlight, name, timeline,
+    url, rate, seconds, warmUp, requestsFile, path, body, maxInFlight, name, latencyFile,
 };
 rate.Validators.Add(result => Positive(result, result.GetValueOrDefault<double>()));
 seconds.Validators.Add(result => Positive(result, result.GetValueOrDefault<double>()));
@@ -48,6 +48,13 @@ warmUp.Validators.Add(result =>
     }
 });
 maxInFlight.Validators.Add(result => Positive(result, result.GetValueOrDefault<int>()));
+latencyFile.Validators.Add(result =>
+{
+    if (result.GetValueOrDefault<FileInfo?>() is { Directory.Exists: false } file)
+    {
+        result.AddError($"--latencies: there is no folder {file.DirectoryName} to write {file.Name} in.");
+    }
+});
 root.SetAction(async (result, cancellationToken) =>
 {
     var requests = result.GetValue(requestsFile) is { } file
@@ -60,8 +67,8 @@ root.SetAction(async (result, cancellationToken) =>
         await OpenLoop.RunAsync(perSecond, TimeSpan.FromSeconds(result.GetValue(warmUp)), inFlight, client.SendAsync, cancellationToken);
     }
 
-    await using var timelineFile = result.GetValue(timeline) is { } timelinePath ? timelinePath.CreateText() : null;
-    var figures = await OpenLoop.RunAsync(perSecond, TimeSpan.FromSeconds(result.GetValue(seconds)), inFlight, client.SendAsync, cancellationToken, timelineFile);
+    await using var timeline = result.GetValue(latencyFile) is { } timelineFile ? timelineFile.CreateText() : null;
+    var figures = await OpenLoop.RunAsync(perSecond, TimeSpan.FromSeconds(result.GetValue(seconds)), inFlight, client.SendAsync, cancellationToken, timeline);
     var prefix = result.GetValue(name)!;
     var latencies = figures.Operations > 0
         ? string.Create(CultureInfo.InvariantCulture, $"p50 {figures.P50Ms:F2} ms, p95 {figures.P95Ms:F2} ms, p99 {figures.P99Ms:F2} ms")
