@@ -6,8 +6,8 @@ namespace Galaxy.Bench;
 /// How long the kernel's own threads (every task flagged <c>PF_KTHREAD</c>: reclaim, RCU, soft interrupts, DAMON's
 /// <c>kdamond</c>) have run so far, from <c>/proc/PID/stat</c> and <c>/proc/PID/schedstat</c>. No process of ours shows
 /// this time, and on this project's machines it decides the tail: their kernel does not preempt (<c>PREEMPT_NONE</c>),
-/// so a kernel thread keeps its core until it yields, and <c>kdamond.0</c> holds one of the two for 2–13 ms about twice
-/// a second (BENCHMARKS.md, "The stalls are the kernel's").
+/// so a kernel thread keeps its core until it yields, and <c>kdamond.0</c> takes 11–18 ms of one of the two in bursts
+/// about twice a second, in slices of up to 13–17 ms (BENCHMARKS.md, "The stalls are the kernel's").
 /// </summary>
 public static class KernelThreads
 {
